@@ -4,4 +4,6 @@
 registers the OpenMMLab adapters (models, datasets, metrics, hooks) in mmseg's registries, so that
 configs reach them through ``custom_imports=dict(imports=['slim_mmseg'])``.
 """
+from . import datasets, engine, evaluation, models  # noqa: F401  (registration side effects)
+
 __version__ = '0.1.0'

@@ -1,0 +1,1 @@
+"""OpenMMLab adapters: importing this package registers its classes in mmseg's registries."""
