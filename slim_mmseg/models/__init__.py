@@ -1,1 +1,5 @@
 """OpenMMLab adapters: importing this package registers its classes in mmseg's registries."""
+from .slim_advstyle import SLIMAdvStyle
+from .slim_ddp import SLIMDistributedDataParallel
+
+__all__ = ['SLIMAdvStyle', 'SLIMDistributedDataParallel']

@@ -1,0 +1,24 @@
+"""DDP wrapper that runs ``SLIMAdvStyle``'s own min-max step.
+
+mmengine's ``MMDistributedDataParallel.train_step`` preprocesses, forwards once and updates; it
+never calls the wrapped module's ``train_step``, so the adversarial step would silently become ERM.
+This wrapper hands the step to the module, passing itself as the forward for the two passes that
+train the weights (so DDP synchronises their gradients) and ``no_sync`` for the clean one (one
+all-reduce per step). The inner loop runs on the bare module, outside gradient synchronisation.
+"""
+from typing import Dict, Union
+
+from mmengine.model import MMDistributedDataParallel
+from mmengine.optim import OptimWrapper
+from mmseg.registry import MODEL_WRAPPERS
+from torch import Tensor
+
+
+@MODEL_WRAPPERS.register_module()
+class SLIMDistributedDataParallel(MMDistributedDataParallel):
+
+    def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        step = getattr(self.module, 'adversarial_train_step', None)
+        if step is None:
+            return super().train_step(data, optim_wrapper)
+        return step(data, optim_wrapper, outer_forward=self, defer_sync=self.no_sync)
