@@ -1,4 +1,5 @@
 """OpenMMLab adapters: importing this package registers its classes in mmseg's registries."""
+from . import decode_heads  # noqa: F401
 from .slim_advstyle import SLIMAdvStyle
 from .slim_ddp import SLIMDistributedDataParallel
 
