@@ -1,0 +1,139 @@
+"""Train a segmentor: the command line of mmseg 1.2.2's ``tools/train.py``, with slim_mmseg
+registered, CPU-only distributed runs and an explicit ``--resume CHECKPOINT``.
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CHECKPOINT]] [--amp]
+        [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm}]
+
+``--resume`` without a value resumes from the latest checkpoint in the work dir (and starts
+from scratch, keeping ``load_from``, when there is none); with a value it resumes from that
+checkpoint. Resuming restores model, optimizer, scheduler and iteration.
+
+``--amp`` on CUDA (or another mmengine accelerator) switches ``OptimWrapper`` to
+``AmpOptimWrapper`` with dynamic loss scaling, as mmseg does. Without an accelerator, mmengine's
+``AmpOptimWrapper`` cannot be built, so ``--amp`` selects ``CPUBF16AutocastOptimWrapper``:
+bfloat16 autocast for the training forward pass, float32 weights, no loss scaling.
+
+``--launcher pytorch`` expects the ``torchrun`` environment (see ``tools/dist_train.sh``); on a
+CPU-only machine it runs with the ``gloo`` backend (see ``slim_mmseg.engine.cpu_distributed``).
+"""
+import argparse
+import logging
+import os
+import os.path as osp
+import sys
+
+# This checkout's slim_mmseg, whatever the working directory.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.device import get_device  # noqa: E402
+from mmengine.logging import print_log  # noqa: E402
+from mmengine.runner import Runner, find_latest_checkpoint  # noqa: E402
+from mmseg.registry import RUNNERS  # noqa: E402
+
+from slim_mmseg.engine import prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
+
+AUTO_RESUME = 'auto'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a segmentor')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        const=AUTO_RESUME,
+        metavar='CHECKPOINT',
+        help='resume from CHECKPOINT, or without a value from the latest checkpoint in the '
+        'work dir')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='enable automatic-mixed-precision training (float16 on CUDA, bfloat16 on CPU)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs (nested keys with dots; '
+        'lists as key="[a,b]" or key=a,b; no white space)')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm'],
+        default='none',
+        help='job launcher')
+    # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def enable_amp(cfg):
+    wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    on_cpu = get_device() == 'cpu'
+    if wrapper_type in ('AmpOptimWrapper', 'CPUBF16AutocastOptimWrapper'):
+        if wrapper_type == 'AmpOptimWrapper' and on_cpu:
+            raise ValueError(
+                'optim_wrapper.type=AmpOptimWrapper needs CUDA (or NPU/MLU/MUSA); on CPU set '
+                "optim_wrapper.type='OptimWrapper' and pass --amp for bfloat16 autocast.")
+        print_log('AMP training is already enabled in your config.',
+                  logger='current', level=logging.WARNING)
+        return
+    if wrapper_type != 'OptimWrapper':
+        raise ValueError(
+            f'--amp is only supported when optim_wrapper.type is OptimWrapper, got {wrapper_type}.')
+    if on_cpu:
+        cfg.optim_wrapper.type = 'CPUBF16AutocastOptimWrapper'
+    else:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+
+
+def configure_resume(cfg, resume):
+    if resume is None:
+        cfg.resume = False
+    elif resume == AUTO_RESUME:
+        latest = find_latest_checkpoint(cfg.work_dir)
+        cfg.resume = latest is not None
+        if latest is None:
+            print_log(f'--resume: no checkpoint in {cfg.work_dir}, training from the start.',
+                      logger='current', level=logging.WARNING)
+        else:
+            cfg.load_from = latest
+    else:
+        if not osp.isfile(resume):
+            raise FileNotFoundError(f'--resume {resume}: no such checkpoint file.')
+        cfg.resume = True
+        cfg.load_from = resume
+
+
+def main(argv=None):
+    args = parse_args(argv)
+
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+
+    # work_dir priority: CLI > config > config file name
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+
+    if args.amp:
+        enable_amp(cfg)
+    configure_resume(cfg, args.resume)
+    prepare_cpu_distributed(cfg)
+
+    if 'runner_type' not in cfg:
+        runner = Runner.from_cfg(cfg)
+    else:
+        runner = RUNNERS.build(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
