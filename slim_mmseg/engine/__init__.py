@@ -3,5 +3,6 @@ from .checkpoint_safety import allow_mmengine_checkpoint_globals
 from .cpu_bf16_optim_wrapper import CPUBF16AutocastOptimWrapper  # noqa: F401
 from .cpu_distributed import prepare_cpu_distributed  # noqa: F401
 from .pretrained_weights_hook import PretrainedWeightsHook  # noqa: F401
+from .slim_advstyle_hook import SLIMAdvStyleHook  # noqa: F401
 
 allow_mmengine_checkpoint_globals()
