@@ -1,0 +1,66 @@
+"""SLIMAdvStyleHook in a real (tiny) mmengine run: schedule, logged values, image grid."""
+import json
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.runner import Runner
+from PIL import Image
+
+
+def slim_config(path, work_dir, **hook):
+    cfg = Config.fromfile(path)
+    cfg.model = dict(type='SLIMAdvStyle', model=cfg.model,
+                     adversary=dict(positions=['input'], step_size=0.1),
+                     slim=dict(layers=['backbone.layer1', 'backbone.layer4'], seed=0))
+    cfg.custom_hooks = [dict(type='SLIMAdvStyleHook', **hook)]
+    cfg.work_dir = str(work_dir)
+    cfg.default_hooks.checkpoint.interval = 100
+    cfg.log_processor.window_size = 1  # log each iteration's own values, not running means
+    return cfg
+
+
+def logged_iterations(work_dir):
+    scalars, = work_dir.glob('*/vis_data/scalars.json')
+    return [json.loads(line) for line in scalars.read_text().splitlines()]
+
+
+def test_schedule_logging_and_grid(tiny_config_file, tmp_path):
+    work_dir = tmp_path / 'work'
+    cfg = slim_config(tiny_config_file(max_iters=4), work_dir,
+                      start_iter=2, warmup_iters=2, log_interval=1, vis_interval=2)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    records = logged_iterations(work_dir)
+    assert [r['iter'] for r in records] == [1, 2, 3, 4]
+    for record in records[:2]:   # before start_iter: ERM steps
+        assert 'adv.decode.loss_ce' not in record and 'slim_lambda' not in record
+    for record in records[2:]:
+        assert 'adv.decode.loss_ce' in record and -1 <= record['slim_lambda'] <= 1
+        assert record['slim_layer'] in (0.0, 1.0)
+        # the SLIM values are logged beside the total, not summed into it
+        assert record['loss'] == pytest.approx(
+            record['decode.loss_ce'] + record['adv.decode.loss_ce'], rel=1e-3)
+    hook = next(h for h in runner.hooks if type(h).__name__ == 'SLIMAdvStyleHook')
+    assert sum(hook.layer_counts.values()) == 2
+    assert runner.model.adversary.step_scale == 1.0
+    grid_path, = work_dir.glob('*/vis_data/vis_image/slim_advstyle_4.png')
+    grid = np.asarray(Image.open(grid_path))
+    # two samples of 32x32; columns: clean, adversarial, two predictions, ground truth
+    assert grid.shape == (64, 5 * 32, 3)
+    assert not np.array_equal(grid[:, :32], grid[:, 32:64])
+
+
+def test_warmup_scales_the_step(tiny_config_file, tmp_path):
+    cfg = slim_config(tiny_config_file(max_iters=1), tmp_path / 'work', start_iter=0, warmup_iters=4)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.model.adversary.step_scale == pytest.approx(0.25)
+
+
+def test_hook_refuses_a_model_that_is_not_slim(tiny_config_file, tmp_path):
+    cfg = Config.fromfile(tiny_config_file(max_iters=1))
+    cfg.custom_hooks = [dict(type='SLIMAdvStyleHook')]
+    cfg.work_dir = str(tmp_path / 'work')
+    with pytest.raises(TypeError, match='needs model type SLIMAdvStyle'):
+        Runner.from_cfg(cfg).train()
