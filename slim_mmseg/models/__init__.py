@@ -4,3 +4,4 @@ from .slim_advstyle import SLIMAdvStyle
 from .slim_ddp import SLIMDistributedDataParallel
 
 __all__ = ['SLIMAdvStyle', 'SLIMDistributedDataParallel']
+from . import backbones, classifiers, torchvision_checkpoints  # noqa: F401

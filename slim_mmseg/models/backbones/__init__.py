@@ -1,0 +1,3 @@
+from .wide_resnet import WideResNet
+
+__all__ = ['WideResNet']
