@@ -202,18 +202,26 @@ class AdversarialStyleGenerator:
             yield adv_inputs
 
     # -- state (for resuming) ------------------------------------------------------------------
-    def state_dict(self) -> dict:
-        state = {'generator': self.generator.get_state(),
-                 'nonfinite_steps': torch.tensor(self.nonfinite_steps)}
+    def get_state(self) -> Tensor:
+        """The random generators' states and the non-finite count, packed into one uint8 tensor
+        (frameworks that broadcast or serialise state dicts handle plain tensors best)."""
+        parts = [self.generator.get_state()]
         if self.slim is not None:
-            state['slim'] = self.slim.state_dict()
-        return state
+            parts.append(self.slim.state_dict()['generator'])
+        parts.append(torch.tensor([self.nonfinite_steps], dtype=torch.int64).view(torch.uint8))
+        return torch.cat(parts)
 
-    def load_state_dict(self, state: dict) -> None:
-        self.generator.set_state(state['generator'])
-        self.nonfinite_steps = int(state['nonfinite_steps'])
-        if self.slim is not None and 'slim' in state:
-            self.slim.load_state_dict(state['slim'])
+    def set_state(self, state: Tensor) -> None:
+        size = self.generator.get_state().numel()
+        expected = size * (2 if self.slim is not None else 1) + 8
+        if state.numel() != expected:
+            raise ValueError(f'adversary state has {state.numel()} bytes, expected {expected}: was it '
+                             'saved with a different SLIM setting (slim on/off)?')
+        state = state.to(torch.uint8).cpu()
+        self.generator.set_state(state[:size].clone())
+        if self.slim is not None:
+            self.slim.load_state_dict({'generator': state[size:2 * size].clone()})
+        self.nonfinite_steps = int(state[-8:].clone().view(torch.int64))
 
     # -- internals -----------------------------------------------------------------------------
     def _start(self, mean: Tensor, std: Tensor) -> Tuple[Tensor, Tensor]:

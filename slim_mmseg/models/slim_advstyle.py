@@ -128,10 +128,11 @@ class SLIMAdvStyle(BaseModel):
             log_vars['slim_lambda'] = torch.tensor(draw.weight)
         return log_vars
 
-    # The adversary's random generators travel in the model's state dict, so that a resumed run
-    # continues the same SLIM draws and random starts.
-    def get_extra_state(self) -> dict:
-        return self.adversary.state_dict()
+    # The adversary's random generators travel in the model's state dict (as one uint8 tensor,
+    # which mmengine's initial parameter broadcast can handle), so that a resumed run continues
+    # the same SLIM draws and random starts.
+    def get_extra_state(self) -> Tensor:
+        return self.adversary.get_state()
 
-    def set_extra_state(self, state: dict) -> None:
-        self.adversary.load_state_dict(state)
+    def set_extra_state(self, state: Tensor) -> None:
+        self.adversary.set_state(state)

@@ -10,7 +10,8 @@ from typing import Dict, Union
 
 from mmengine.model import MMDistributedDataParallel
 from mmengine.optim import OptimWrapper
-from mmseg.registry import MODEL_WRAPPERS
+# Registered in mmengine's root registry: Runner.wrap_model looks wrappers up there, without scope.
+from mmengine.registry import MODEL_WRAPPERS
 from torch import Tensor
 
 

@@ -150,10 +150,10 @@ def test_random_start_is_seeded_and_resumable(tiny_model, tiny_batch):
     sa = run(a, tiny_model, images, labels)[1].statistics[INPUT][0]
     sb = run(b, tiny_model, images, labels)[1].statistics[INPUT][0]
     assert torch.equal(sa, sb)
-    state = a.state_dict()
+    state = a.get_state()
     expected = run(a, tiny_model, images, labels)
     resumed = make(42)
-    resumed.load_state_dict(state)
+    resumed.set_state(state)
     got = run(resumed, tiny_model, images, labels)
     assert got[2] == expected[2]
     assert torch.equal(got[1].statistics[INPUT][0], expected[1].statistics[INPUT][0])
@@ -166,3 +166,9 @@ def test_non_4d_position_is_refused(tiny_model, tiny_batch):
     with pytest.raises(TypeError, match=r"'0' must output an \(N, C, H, W\) tensor"):
         with adversary.record_clean(model, images, None):
             model(images)
+
+
+def test_state_from_a_different_slim_setting_is_refused():
+    with_slim = AdversarialStyleGenerator([INPUT], slim=SLIMSampler(['backbone.layer1']))
+    with pytest.raises(ValueError, match='different SLIM setting'):
+        AdversarialStyleGenerator([INPUT]).set_state(with_slim.get_state())
