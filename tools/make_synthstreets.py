@@ -18,7 +18,8 @@ from slim_mmseg.datasets.synthstreets import (DEFAULT_OUT, TARGET_DOMAINS,  # no
 
 def parse_args(argv=None):
     defaults = SynthStreetsSpec()
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default=DEFAULT_OUT, help='output root (default: %(default)s)')
     parser.add_argument('--seed', type=int, default=defaults.seed)
     parser.add_argument('--source-train', type=int, default=defaults.source_train)

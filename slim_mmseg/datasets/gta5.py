@@ -53,8 +53,8 @@ class GTA5Dataset(DomainTagMixin, BaseSegDataset):
             require_file(self.ann_file, 'GTA5 split list (ann_file)', GTA5_HINT)
         data_list = super().load_data_list()
         if not data_list:
-            raise FileNotFoundError(f'no *{self.img_suffix} images in {osp.abspath(self.data_prefix["img_path"])}'
-                                    f'. {GTA5_HINT}')
+            folder = osp.abspath(self.data_prefix['img_path'])
+            raise FileNotFoundError(f'no *{self.img_suffix} images in {folder}. {GTA5_HINT}')
         require_files([d['img_path'] for d in data_list], 'GTA5 images', GTA5_HINT)
         require_files([d['seg_map_path'] for d in data_list], 'GTA5 label maps', GTA5_HINT)
         return data_list
