@@ -46,7 +46,7 @@ def parse_args(argv=None):
         const=AUTO_RESUME,
         metavar='CHECKPOINT',
         help='resume from CHECKPOINT, or without a value from the latest checkpoint in the '
-        'work dir')
+        'work dir (write it after CONFIG, or argparse takes CONFIG as the checkpoint)')
     parser.add_argument(
         '--amp',
         action='store_true',
