@@ -1,3 +1,4 @@
 """OpenMMLab adapters: importing this package registers its classes in mmseg's registries."""
 from . import cifar10, cifar10c, digits_style_shift, pacs, transforms  # noqa: F401
+from . import bdd100k, mapillary  # noqa: F401
 from . import cityscapes_domain, gta5, synthstreets  # noqa: F401  (SynthStreets / GTA5 / domain tags)

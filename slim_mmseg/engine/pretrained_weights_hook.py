@@ -15,6 +15,7 @@ import mmengine
 import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from mmengine.runner import BaseLoop
 from mmengine.runner.checkpoint import get_external_models
 
 from mmseg.registry import HOOKS
@@ -62,6 +63,10 @@ class PretrainedWeightsHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_run(self, runner) -> None:
+        # Runner.train() builds its loop before 'before_run' and initialises weights after it;
+        # Runner.test()/val() never initialise weights, so they need no pretrained file.
+        if not isinstance(getattr(runner, '_train_loop', None), BaseLoop):
+            return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         for module_name, checkpoint in pretrained_checkpoints(model):
             self.ensure_available(module_name, checkpoint)

@@ -26,7 +26,7 @@ def write_mapillary(root, key, ids, nested=False, image_size=None, names=None):
     names = names or [name for _, name, _ in MAPILLARY_V12_TO_CITYSCAPES]
     (root / ('config_v1.2.json' if nested else 'config.json')).write_text(json.dumps(
         dict(labels=[dict(readable=name, color=[index, 0, 0]) for index, name in enumerate(names)])))
-    label = Image.fromarray(ids.astype(np.uint8), mode='P')
+    label = Image.frombytes('P', ids.shape[::-1], ids.astype(np.uint8).tobytes())
     label.putpalette([channel for index in range(256) for channel in (index, 0, 0)])
     label.save(labels / f'{key}.png')
     width, height = image_size or ids.shape[::-1]
