@@ -5,12 +5,11 @@ import pytest
 import torch
 from mmengine.config import ConfigDict
 from mmengine.optim import OptimWrapper
-from mmengine.structures import PixelData
 from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
 from mmseg.utils import register_all_modules
 
 import slim_mmseg  # noqa: F401  (registers SLIMAdvStyle)
+from seg_batch import random_seg_batch
 
 register_all_modules(init_default_scope=True)
 
@@ -42,16 +41,8 @@ def slim_cfg(segmentor=None, **overrides):
     return cfg
 
 
-def batch(n=2, size=32, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    inputs, samples = [], []
-    for _ in range(n):
-        inputs.append(torch.randint(0, 256, (3, size, size), generator=g, dtype=torch.uint8))
-        sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(0, 4, (1, size, size), generator=g))
-        sample.set_metainfo(dict(img_shape=(size, size), ori_shape=(size, size), pad_shape=(size, size)))
-        samples.append(sample)
-    return dict(inputs=inputs, data_samples=samples)
+def batch(seed=0):
+    return random_seg_batch(seed=seed)
 
 
 def build(cfg, seed=0):
