@@ -1,0 +1,29 @@
+"""The benchmark compares like with like: one segmentor, three training procedures."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'benchmark_step.py'
+spec = importlib.util.spec_from_file_location('benchmark_step', TOOL)
+benchmark_step = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(benchmark_step)
+
+
+def test_variants_share_the_segmentor_and_differ_only_in_the_procedure():
+    cfg = Config.fromfile(str(TOOL.parents[1] / benchmark_step.DEFAULT_CONFIG))
+    erm = benchmark_step.variant_cfg(cfg, 'ERM')
+    advstyle = benchmark_step.variant_cfg(cfg, 'AdvStyle')
+    slim = benchmark_step.variant_cfg(cfg, 'SLIM-AdvStyle')
+    assert erm == advstyle.model == slim.model == cfg.model.model
+    assert advstyle.type == slim.type == 'SLIMAdvStyle'
+    assert advstyle.slim is None and slim.slim.layers
+    assert advstyle.adversary == slim.adversary
+    assert cfg.model.slim is not None  # the loaded config itself is not modified
+
+
+def test_non_slim_config_is_refused():
+    cfg = Config.fromfile(str(TOOL.parents[1] / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'))
+    with pytest.raises(ValueError, match='not a SLIM-AdvStyle config'):
+        benchmark_step.variant_cfg(cfg, 'ERM')
