@@ -30,7 +30,7 @@ from PIL import Image
 
 from .cityscapes_labels import LABEL_ID_LOOKUP, LABEL_NAME_TO_ID, TRAIN_PALETTE
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST_NAME = 'synthstreets.json'
 SOURCE_DOMAIN = 'gta5'
 TARGET_DOMAINS = ('overcast', 'foggy', 'dusk')
@@ -207,12 +207,12 @@ def _paint_park(c: _Canvas, s: _Street, rng: np.random.Generator, lateral: float
         return
     color = _jitter(rng, (120, 95, 70) if rng.random() < 0.5 else (150, 150, 155), 12)
     for h in (0.2, 0.85):
-        c.polygon(s.wall_quad(lateral, 0.02, 1.3, height * (h - 0.07), height * (h + 0.07)), _ID['fence'],
+        c.polygon(s.wall_quad(lateral, 0.02, 1.3, height * (h - 0.1), height * (h + 0.1)), _ID['fence'],
                   color, 4.0)
     depth = 1.0 / 1.3
     while depth < 45:
         t = 1.0 / depth
-        c.polygon(s.wall_quad(lateral, t / (1 + 0.06 * t), t, 0, height), _ID['fence'], color, depth)
+        c.polygon(s.wall_quad(lateral, t / (1 + 0.12 * t), t, 0, height), _ID['fence'], color, depth)
         depth += 0.5
 
 
@@ -292,16 +292,16 @@ def _person(c, s, rng, t, lateral, label=None, scale=1.0, lift=0.0):
 def _cycle(c, s, rng, t, lateral):
     motor = rng.random() < 0.35
     label = _ID['motorcycle'] if motor else _ID['bicycle']
-    w = t * c.width * (0.16 if motor else 0.13)
+    w = t * c.width * (0.24 if motor else 0.2)
     x, y = s.point(lateral, t)
     r = w * 0.22
     frame = _jitter(rng, (40, 40, 45) if motor else rng.uniform(30, 220, 3), 10)
     depth = 1 / t
     for side in (-1, 1):
         c.ellipse(x + side * (w / 2 - r), y - r, r, r, label, (20, 20, 20), depth,
-                  thickness=max(1, int(round(r * 0.35))))
-    c.line((x - w / 2 + r, y - r), (x, y - 2.2 * r), max(1, r * 0.3), label, frame, depth)
-    c.line((x, y - 2.2 * r), (x + w / 2 - r, y - r), max(1, r * 0.3), label, frame, depth)
+                  thickness=max(1, int(round(r * 0.45))))
+    c.line((x - w / 2 + r, y - r), (x, y - 2.2 * r), max(1, r * 0.4), label, frame, depth)
+    c.line((x, y - 2.2 * r), (x + w / 2 - r, y - r), max(1, r * 0.4), label, frame, depth)
     if motor:
         c.ellipse(x, y - 1.8 * r, w * 0.3, r * 0.7, label, frame, depth)
     _person(c, s, rng, t, lateral, _ID['rider'], scale=0.75, lift=1.6 * r)
@@ -309,13 +309,13 @@ def _cycle(c, s, rng, t, lateral):
 
 def _pole(c, s, rng, t, lateral):
     h = t * c.height * rng.uniform(1.3, 2.0)
-    w = max(1.0, t * c.width * 0.012)
+    w = max(1.5, t * c.width * 0.022)
     x, y = s.point(lateral, t)
     depth = 1 / t
     c.rect(x - w / 2, y - h, x + w / 2, y, _ID['pole'], _jitter(rng, (135, 135, 140), 15), depth)
     kind = rng.random()
     at = y - h * rng.uniform(0.45, 0.7)
-    size = t * c.width * 0.05
+    size = t * c.width * 0.07
     if kind < 0.45:
         color = ((200, 30, 30), (30, 70, 180), (235, 200, 30), (235, 235, 235))[rng.integers(4)]
         if rng.random() < 0.5:
@@ -367,9 +367,9 @@ def _objects(s: _Street, rng: np.random.Generator):
     add(int(rng.random() < 0.25), _bus, road0 + margin, road1 - margin, (0.08, 0.5))
     add(int(rng.integers(0, 4)), _person, walk0, road0, (0.1, 0.9))
     add(int(rng.integers(0, 4)), _person, road1, walk1, (0.1, 0.9))
-    add(int(rng.random() < 0.4) + int(rng.random() < 0.2), _cycle, road0, road0 + margin, (0.1, 0.8))
-    add(int(rng.integers(0, 3)), _pole, road0 - 0.03 * s.w, road0 - 0.01 * s.w, (0.1, 0.9))
-    add(int(rng.integers(0, 3)), _pole, road1 + 0.01 * s.w, road1 + 0.03 * s.w, (0.1, 0.9))
+    add(int(rng.random() < 0.4) + int(rng.random() < 0.2), _cycle, road0, road0 + margin, (0.15, 0.8))
+    add(int(rng.integers(0, 3)), _pole, road0 - 0.03 * s.w, road0 - 0.01 * s.w, (0.15, 0.9))
+    add(int(rng.integers(0, 3)), _pole, road1 + 0.01 * s.w, road1 + 0.03 * s.w, (0.15, 0.9))
     for outer, inner in ((walk0, road0), (walk1, road1)):
         add(int(rng.integers(0, 3)), _tree, outer, outer + 0.3 * (inner - outer), (0.1, 0.8))
     add(int(rng.random() < 0.5), _bin, walk0, road0, (0.15, 0.8))
@@ -459,9 +459,9 @@ def _style_foggy(rng, albedo, label, depth):
 
 def _style_dusk(rng, albedo, label, depth):
     img = _texture(rng, albedo, label, strength=0.08, grain=0.0)
-    img = np.power(img, np.float32(rng.uniform(1.2, 1.5))) * np.float32(rng.uniform(0.3, 0.42))
+    img = np.power(img, np.float32(rng.uniform(1.1, 1.3))) * np.float32(rng.uniform(0.45, 0.6))
     img = img * np.asarray([1.25, 0.9, 0.75], np.float32) + np.asarray([0.05, 0.02, 0.06], np.float32)
-    img += np.float32(0.05) * rng.standard_normal(img.shape).astype(np.float32)
+    img += np.float32(0.035) * rng.standard_normal(img.shape).astype(np.float32)
     return np.clip(img, 0, 1)
 
 
