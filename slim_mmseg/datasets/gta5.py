@@ -38,6 +38,9 @@ class GTA5Dataset(DomainTagMixin, BaseSegDataset):
 
     def __init__(self, img_suffix: str = '.png', seg_map_suffix: str = '.png',
                  data_prefix: dict = dict(img_path='images', seg_map_path='labels'), **kwargs) -> None:
+        if kwargs.get('reduce_zero_label'):
+            raise ValueError('GTA5Dataset: reduce_zero_label does not apply; label id 0 (unlabeled) already '
+                             'maps to 255 through the Cityscapes label table.')
         super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, data_prefix=data_prefix,
                          **kwargs)
         loaders = [t for t in self.pipeline.transforms if isinstance(t, MMCVLoadAnnotations)]

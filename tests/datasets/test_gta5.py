@@ -100,6 +100,11 @@ def test_plain_load_annotations_is_refused(tmp_path):
                             pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]))
 
 
+def test_reduce_zero_label_is_refused(tmp_path):
+    with pytest.raises(ValueError, match='reduce_zero_label'):
+        build(write_gta5(tmp_path), reduce_zero_label=True)
+
+
 def test_domain_names_must_be_usable_as_metric_prefixes(tmp_path):
     with pytest.raises(ValueError, match='without "/"'):
         build(write_gta5(tmp_path), domain='a/b')
