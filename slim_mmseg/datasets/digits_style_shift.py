@@ -11,6 +11,7 @@ so every build gives the same images.
 from functools import lru_cache
 from typing import List, Sequence, Tuple
 
+import mmcv
 import numpy as np
 from mmengine.dataset import BaseDataset
 from mmseg.registry import DATASETS
@@ -25,13 +26,21 @@ BACKGROUND_PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket', 'hubble_deep_fi
                      'immunohistochemistry', 'brick', 'grass', 'gravel')
 
 
+PHOTO_SHORT_SIDE = 96
+
+
 @lru_cache(maxsize=None)
 def background_photos() -> Tuple[np.ndarray, ...]:
-    """The scikit-image photographs as float RGB arrays in [0, 1]."""
+    """The scikit-image photographs as float RGB arrays in [0, 1], shrunk once to a short side of
+    ``PHOTO_SHORT_SIDE`` pixels so that cropping and resizing per image stays cheap."""
     photos = []
     for name in BACKGROUND_PHOTOS:
         photo = getattr(skimage_data, name)().astype(np.float32) / 255.
-        photos.append(np.repeat(photo[..., None], 3, axis=2) if photo.ndim == 2 else photo)
+        if photo.ndim == 2:
+            photo = np.repeat(photo[..., None], 3, axis=2)
+        scale = PHOTO_SHORT_SIDE / min(photo.shape[:2])
+        shape = (round(photo.shape[0] * scale), round(photo.shape[1] * scale))
+        photos.append(resize(photo, shape, anti_aliasing=True).astype(np.float32))
     return tuple(photos)
 
 
@@ -62,18 +71,19 @@ def render(strokes: np.ndarray, domain: str, rng: np.random.Generator) -> np.nda
         photos = background_photos()
         photo = photos[rng.integers(len(photos))]
         size = strokes.shape[0]
-        crop = int(rng.integers(size, min(photo.shape[:2]) // 2 + 1))
+        crop = int(rng.integers(size, max(size, min(photo.shape[:2]) // 2) + 1))
         top = rng.integers(photo.shape[0] - crop + 1)
         left = rng.integers(photo.shape[1] - crop + 1)
-        background = resize(photo[top:top + crop, left:left + crop], strokes.shape,
-                            anti_aliasing=True)
+        background = mmcv.imresize(photo[top:top + crop, left:left + crop], strokes.shape[::-1],
+                                   interpolation='area')
         foreground = rng.uniform(size=3)
         image = background * (1 - ink) + foreground * ink
     elif domain == 'noise':
         image = np.repeat(ink, 3, axis=2) + rng.normal(0., 0.3, size=ink.shape[:2] + (3, ))
     elif domain == 'blur':
-        image = np.repeat(gaussian_filter(strokes, sigma=rng.uniform(1.5, 2.5))[..., None], 3,
-                          axis=2)
+        # sigma in pixels of the original 8x8 scan, whatever the rendered size
+        sigma = rng.uniform(0.4, 0.6) * strokes.shape[0] / 8
+        image = np.repeat(gaussian_filter(strokes, sigma=sigma)[..., None], 3, axis=2)
     elif domain == 'contrast':
         level, amplitude = rng.uniform(0.3, 0.7), rng.uniform(0.1, 0.2)
         image = np.repeat(level + amplitude * (ink - 0.5), 3, axis=2)
@@ -136,7 +146,8 @@ class DigitsStyleShiftDataset(BaseDataset):
         for domain in self.domains:
             domain_index = DIGIT_DOMAINS.index(domain)
             for index in indices:
-                strokes = resize(digits.images[index] / 16., size, order=1, anti_aliasing=False)
+                strokes = mmcv.imresize((digits.images[index] / 16.).astype(np.float32), size,
+                                        interpolation='bilinear')
                 rng = np.random.default_rng([self.style_seed, domain_index, int(index)])
                 images.append(render(np.clip(strokes, 0., 1.), domain, rng))
                 data_list.append(dict(image_index=len(data_list), digit_index=int(index),

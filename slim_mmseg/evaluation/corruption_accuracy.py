@@ -6,6 +6,7 @@ for corrupted images, ``severity``. Keys (percentages): ``<corruption>/accuracy`
 ``<corruption>/severity<k>/accuracy``, ``severity<k>/accuracy`` (mean over corruptions),
 ``corruption_mean/accuracy`` and, for domains without severity, ``<domain>/accuracy``.
 """
+import warnings
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
@@ -80,9 +81,8 @@ class CorruptionAccuracy(BaseMetric):
                 accuracy[(c, None)] for c in corruptions) / len(corruptions)
             missing = [c for c in self.expected_corruptions if c not in corruptions]
             if missing:
-                print_log(f'corruption_mean/accuracy averages {len(corruptions)} corruptions; '
-                          f'missing from the evaluated data: {missing}', logger='current',
-                          level=30)
+                warnings.warn(f'corruption_mean/accuracy averages {len(corruptions)} '
+                              f'corruptions; missing from the evaluated data: {missing}')
             print_log('CIFAR-10-C accuracy (%):\n' +
                       corruption_table(metrics, corruptions, severities), logger='current')
         return metrics

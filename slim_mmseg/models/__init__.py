@@ -1,7 +1,7 @@
 """OpenMMLab adapters: importing this package registers its classes in mmseg's registries."""
 from . import decode_heads  # noqa: F401
+from . import backbones, classifiers, torchvision_checkpoints  # noqa: F401
 from .slim_advstyle import SLIMAdvStyle
 from .slim_ddp import SLIMDistributedDataParallel
 
 __all__ = ['SLIMAdvStyle', 'SLIMDistributedDataParallel']
-from . import backbones, classifiers, torchvision_checkpoints  # noqa: F401

@@ -1,0 +1,10 @@
+# PACS leave-one-domain-out, target art_painting: ERM on the other three domains (train
+# splits), model selection on their crossval splits, test on every art_painting image.
+_base_ = ['../_base_/datasets/pacs.py', '../_base_/models/resnet18_cls.py',
+          '../_base_/schedules/pacs_adam_120e.py', '../_base_/cls_runtime.py']
+sources = ['cartoon', 'photo', 'sketch']
+train_dataloader = dict(dataset=dict(domains=sources))
+val_dataloader = dict(dataset=dict(domains=sources))
+test_dataloader = dict(dataset=dict(domains=['art_painting']))
+model = dict(num_classes=7)
+default_hooks = dict(checkpoint=dict(save_best='source_val_mean/accuracy', rule='greater'))
