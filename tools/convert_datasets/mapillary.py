@@ -26,6 +26,7 @@ import json
 import os
 import os.path as osp
 from concurrent.futures import ProcessPoolExecutor
+from itertools import zip_longest
 
 import numpy as np
 from PIL import Image
@@ -45,11 +46,12 @@ def check_config(root: str):
                 readable = [label['readable'] for label in json.load(f)['labels']]
             expected = [name for _, name, _ in MAPILLARY_V12_TO_CITYSCAPES]
             if readable != expected:
+                index, found, wanted = next((i, a, b) for i, (a, b) in
+                                            enumerate(zip_longest(readable, expected)) if a != b)
                 raise ValueError(
                     f'{path} lists {len(readable)} classes that are not Mapillary Vistas v1.2\'s '
-                    f'{len(expected)} (first difference: '
-                    f'{next((a, b) for a, b in zip(readable + [None] * 66, expected) if a != b)}'
-                    '). Point the tool at the v1.2 release (v2.0 archives: the v1.2 labels in '
+                    f'{len(expected)} (class {index}: {found!r}, expected {wanted!r}). Point the '
+                    'tool at the v1.2 release (v2.0 archives: the v1.2 labels in '
                     '<split>/v1.2/labels with config_v1.2.json).')
 
 

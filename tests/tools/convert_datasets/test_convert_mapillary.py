@@ -84,7 +84,15 @@ def test_v20_label_ids_are_rejected(tmp_path):
 def test_wrong_class_list_is_rejected(tmp_path):
     names = [name for _, name, _ in MAPILLARY_V12_TO_CITYSCAPES]
     write_mapillary(tmp_path, 'k', block_label(), names=names[:2] + ['Ambiguous Barrier'] + names[2:])
-    with pytest.raises(ValueError, match='config.json lists 67 classes'):
+    with pytest.raises(ValueError, match=r"config.json lists 67 classes.*class 2: 'Ambiguous Barrier', "
+                                         r"expected 'Curb'"):
+        convert_mapillary.convert(str(tmp_path), str(tmp_path / 'out'))
+
+
+def test_extra_trailing_class_is_rejected(tmp_path):
+    names = [name for _, name, _ in MAPILLARY_V12_TO_CITYSCAPES]
+    write_mapillary(tmp_path, 'k', block_label(), names=names + ['Traffic Cone'])
+    with pytest.raises(ValueError, match="class 66: 'Traffic Cone', expected None"):
         convert_mapillary.convert(str(tmp_path), str(tmp_path / 'out'))
 
 
