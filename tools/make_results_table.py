@@ -1,24 +1,29 @@
-"""Markdown table of mean +- std over seeds from ``tools/run_seeds.py`` records.
+"""Markdown table of mean ± std over seeds from ``tools/run_seeds.py`` records.
 
     python tools/make_results_table.py RECORDS.jsonl [...] --metrics KEY [KEY ...] \
-        [--names NAME ...] [--labels LABEL ...] [--out table.md]
+        [--labels LABEL ...] [--rows LABEL=GLOB ...] [--average LABEL] [--out table.md]
 
-One row per run name (in ``--names`` order, default: first appearance), one column per metric
-key; a cell is the mean over that name's seeds +- the sample standard deviation (ddof=1; "n/a"
-with one seed), and the last column counts the seeds. A name without a metric fails, naming both.
+One column per metric key. A row gathers the runs whose name matches its glob (default: one row per
+run name, in order of appearance), so leave-one-domain-out runs, one config per target, form one
+row: ``--rows ERM='resnet18_lodo_*_erm'`` with the four target accuracies as metrics. A cell is the
+mean over seeds ± the sample standard deviation (ddof=1; "n/a" for one seed). ``--average`` adds a
+column with, per seed, the mean over the metric columns, then mean ± std over seeds (DomainBed's
+way of averaging over target domains). Missing or ambiguous values fail, naming the row and key.
 """
 import argparse
+import fnmatch
 import json
 import statistics
 from collections import OrderedDict
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Results table (mean +- std over seeds)')
+    parser = argparse.ArgumentParser(description='Results table (mean ± std over seeds)')
     parser.add_argument('records', nargs='+', help='JSON-lines files written by run_seeds.py')
     parser.add_argument('--metrics', nargs='+', required=True, help='metric keys (columns)')
     parser.add_argument('--labels', nargs='+', help='column headers (default: the keys)')
-    parser.add_argument('--names', nargs='+', help='run names (rows) and their order')
+    parser.add_argument('--rows', nargs='+', help='LABEL=GLOB over run names, in row order')
+    parser.add_argument('--average', help='header of a per-seed average column')
     parser.add_argument('--out', help='write the table there as well as to stdout')
     return parser.parse_args(argv)
 
@@ -37,37 +42,60 @@ def mean_std(values):
     return f'{mean:.2f} ± {std}'
 
 
-def results_table(records, metrics, labels=None, names=None) -> str:
-    by_name = OrderedDict()
+def values_by_seed(records, label, pattern, key):
+    """{seed: value of ``key``} over the records whose name matches ``pattern``."""
+    values = {}
     for record in records:
-        by_name.setdefault(record['name'], []).append(record)
-    names = names or list(by_name)
-    unknown = [name for name in names if name not in by_name]
-    if unknown:
-        raise KeyError(f'no records for {unknown}; recorded names: {list(by_name)}')
+        if fnmatch.fnmatchcase(record['name'], pattern) and key in record['metrics']:
+            if record['seed'] in values:
+                raise ValueError(f"row '{label}': several runs of seed {record['seed']} have "
+                                 f"'{key}'; narrow the pattern '{pattern}'")
+            values[record['seed']] = float(record['metrics'][key])
+    if not values:
+        names = sorted({r['name'] for r in records if fnmatch.fnmatchcase(r['name'], pattern)})
+        raise KeyError(f"row '{label}' (runs {names or 'none'} matching '{pattern}') has no "
+                       f"metric '{key}'")
+    return values
+
+
+def results_table(records, metrics, labels=None, rows=None, average=None) -> str:
+    if rows is None:
+        rows = [(name, name) for name in OrderedDict.fromkeys(r['name'] for r in records)]
     labels = labels or metrics
     if len(labels) != len(metrics):
         raise ValueError(f'{len(labels)} labels for {len(metrics)} metrics')
-    lines = ['| method | ' + ' | '.join(labels) + ' | seeds |',
-             '|---|' + '---|' * len(metrics) + '---|']
-    for name in names:
-        cells = []
-        for key in metrics:
-            values = []
-            for record in by_name[name]:
-                if key not in record['metrics']:
-                    raise KeyError(f"run '{name}' seed {record['seed']} has no metric '{key}'; "
-                                   f"it has {sorted(record['metrics'])}")
-                values.append(float(record['metrics'][key]))
-            cells.append(mean_std(values))
-        seeds = sorted(record['seed'] for record in by_name[name])
-        lines.append(f'| {name} | ' + ' | '.join(cells) + f' | {len(seeds)} |')
+    headers = list(labels) + ([average] if average else []) + ['seeds']
+    lines = ['| method | ' + ' | '.join(headers) + ' |', '|---|' + '---|' * len(headers)]
+    for label, pattern in rows:
+        columns = [values_by_seed(records, label, pattern, key) for key in metrics]
+        cells = [mean_std(list(column.values())) for column in columns]
+        seeds = set.union(*(set(column) for column in columns))
+        if average:
+            common = set.intersection(*(set(column) for column in columns))
+            if common != seeds:
+                raise KeyError(f"row '{label}': seeds {sorted(seeds - common)} lack some of "
+                               f'{metrics}, so no per-seed average')
+            cells.append(mean_std([statistics.fmean(column[seed] for column in columns)
+                                   for seed in sorted(common)]))
+        lines.append(f'| {label} | ' + ' | '.join(cells) + f' | {len(seeds)} |')
     return '\n'.join(lines)
+
+
+def parse_rows(specs):
+    rows = []
+    for spec in specs:
+        label, sep, pattern = spec.partition('=')
+        if not sep or not label or not pattern:
+            raise ValueError(f"--rows takes LABEL=GLOB, got '{spec}'")
+        rows.append((label, pattern))
+    return rows
 
 
 def main(argv=None):
     args = parse_args(argv)
-    table = results_table(load_records(args.records), args.metrics, args.labels, args.names)
+    rows = parse_rows(args.rows) if args.rows else None
+    table = results_table(load_records(args.records), args.metrics, args.labels, rows,
+                          args.average)
     print(table)
     if args.out:
         with open(args.out, 'w') as out:

@@ -5,6 +5,9 @@ _base_ = ['../_base_/datasets/pacs.py', '../_base_/models/resnet18_cls.py',
 sources = ['art_painting', 'photo', 'sketch']
 train_dataloader = dict(dataset=dict(domains=sources))
 val_dataloader = dict(dataset=dict(domains=sources))
-test_dataloader = dict(dataset=dict(domains=['cartoon']))
+targets = ['cartoon']
+test_dataloader = dict(dataset=dict(domains=targets))
+val_evaluator = dict(target_domains=sources)
+test_evaluator = dict(target_domains=targets)
 model = dict(num_classes=7)
 default_hooks = dict(checkpoint=dict(save_best='source_val_mean/accuracy', rule='greater'))

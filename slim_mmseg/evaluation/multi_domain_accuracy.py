@@ -1,9 +1,9 @@
 """Top-1 accuracy per domain, for domain-generalisation classification.
 
 Data samples carry a ``domain`` metainfo key (set by the datasets); accuracies are percentages.
-Keys: ``<domain>/accuracy`` for every domain seen, ``accuracy`` over all samples, and
-``<mean_name>/accuracy``, the unweighted mean over domains (the DG convention: each target domain
-counts once, whatever its size), leaving out ``exclude_from_mean``.
+Keys, named like :class:`MultiDomainIoUMetric`'s: ``<domain>/accuracy`` for every domain seen,
+``accuracy`` over all samples, and ``<mean_name>/accuracy``, the unweighted mean over
+``target_domains`` (the DG convention: each domain counts once, whatever its size).
 """
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
@@ -23,20 +23,22 @@ def correct_and_domain(sample: dict) -> tuple:
 @METRICS.register_module()
 class MultiDomainAccuracy(BaseMetric):
     """Args:
-        mean_name: name of the mean over domains, e.g. 'target_mean' on held-out domains or
-            'source_val_mean' on the sources' validation splits (used for model selection).
-        exclude_from_mean: domains reported but left out of the mean.
+        target_domains: domains averaged into ``<mean_name>/accuracy``; every one must appear in
+            the evaluated data (a missing one is an error, not a silently smaller mean). Empty:
+            no mean.
+        mean_name: e.g. 'target_mean' over held-out domains, or 'source_val_mean' over the
+            sources' validation splits (the model-selection key).
         collect_device / prefix: as in :class:`mmengine.evaluator.BaseMetric`.
     """
 
     def __init__(self,
+                 target_domains: Sequence[str] = (),
                  mean_name: str = 'target_mean',
-                 exclude_from_mean: Sequence[str] = (),
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        self.target_domains = tuple(target_domains)
         self.mean_name = mean_name
-        self.exclude_from_mean = tuple(exclude_from_mean)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -53,10 +55,14 @@ class MultiDomainAccuracy(BaseMetric):
         metrics = {f'{domain}/accuracy': 100. * correct[domain] / total[domain]
                    for domain in sorted(total)}
         metrics['accuracy'] = 100. * sum(correct.values()) / sum(total.values())
-        averaged = [domain for domain in sorted(total) if domain not in self.exclude_from_mean]
-        if averaged:
+        missing = [domain for domain in self.target_domains if domain not in total]
+        if missing:
+            raise KeyError(f'target domains {missing} are not in the evaluated data (domains '
+                           f'seen: {sorted(total)}); check the datasets of the evaluated loader')
+        if self.target_domains:
             metrics[f'{self.mean_name}/accuracy'] = sum(
-                metrics[f'{domain}/accuracy'] for domain in averaged) / len(averaged)
+                metrics[f'{domain}/accuracy'] for domain in self.target_domains) / len(
+                    self.target_domains)
         print_log('accuracy per domain: ' + ', '.join(
             f'{domain} {metrics[f"{domain}/accuracy"]:.2f} ({total[domain]} images)'
             for domain in sorted(total)), logger='current')

@@ -42,12 +42,15 @@ def test_missing_corruptions_are_warned_about():
     assert metrics['corruption_mean/accuracy'] == 100.0
 
 
-def test_multi_domain_accuracy_is_an_unweighted_mean_over_domains():
+def test_multi_domain_accuracy_is_an_unweighted_mean_over_target_domains():
     samples = [sample('photo', c) for c in (1, 1, 1, 0)] + [sample('sketch', 0)]
     samples += [sample('source', 1)]
-    metrics = evaluate(MultiDomainAccuracy(exclude_from_mean=['source']), samples)
+    metrics = evaluate(MultiDomainAccuracy(target_domains=['photo', 'sketch']), samples)
     assert metrics['photo/accuracy'] == 75.0 and metrics['sketch/accuracy'] == 0.0
+    assert metrics['source/accuracy'] == 100.0
     assert metrics['target_mean/accuracy'] == pytest.approx(37.5)
     assert metrics['accuracy'] == pytest.approx(100 * 4 / 6)
+    with pytest.raises(KeyError, match="'cartoon'"):
+        evaluate(MultiDomainAccuracy(target_domains=['photo', 'cartoon']), samples)
     with pytest.raises(KeyError, match='domain'):
         evaluate(MultiDomainAccuracy(), [dict(gt_label=1, pred_label=1)])

@@ -36,5 +36,5 @@ test_dataloader = dict(
                  pipeline=test_pipeline),
             dict(type='CIFAR10CDataset', data_root=cifar10c_root, pipeline=test_pipeline),
         ]))
-val_evaluator = dict(type='MultiDomainAccuracy', mean_name='clean_mean')
+val_evaluator = dict(type='MultiDomainAccuracy')  # clean/accuracy
 test_evaluator = dict(type='CorruptionAccuracy')

@@ -27,6 +27,7 @@ test_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='DigitsStyleShiftDataset', domains=['source'] + target_domains,
                  split='test', image_size=image_size, pipeline=test_pipeline))
-val_evaluator = dict(type='MultiDomainAccuracy', mean_name='source_val_mean')
-test_evaluator = dict(type='MultiDomainAccuracy', mean_name='target_mean',
-                      exclude_from_mean=['source'])
+val_evaluator = dict(type='MultiDomainAccuracy', target_domains=['source'],
+                     mean_name='source_val_mean')
+test_evaluator = dict(type='MultiDomainAccuracy', target_domains=target_domains,
+                      mean_name='target_mean')

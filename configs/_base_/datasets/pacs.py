@@ -38,5 +38,6 @@ test_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline))
+# The experiment configs list the averaged domains (target_domains) of both evaluators.
 val_evaluator = dict(type='MultiDomainAccuracy', mean_name='source_val_mean')
 test_evaluator = dict(type='MultiDomainAccuracy', mean_name='target_mean')
