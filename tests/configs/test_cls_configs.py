@@ -64,8 +64,9 @@ def tiny_runner(cfg, tmp_path, train_samples=4):
     cfg.train_cfg.val_interval = 1
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1)  # no files to write
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].update(batch_size=2, num_workers=0, persistent_workers=False)
+    for loader, batch_size in (('train_dataloader', 2), ('val_dataloader', 16),
+                               ('test_dataloader', 16)):
+        cfg[loader].update(batch_size=batch_size, num_workers=0, persistent_workers=False)
     cfg.train_dataloader.dataset.indices = train_samples
     cfg.val_dataloader.dataset.indices = 4
     return Runner.from_cfg(cfg)
@@ -91,8 +92,9 @@ def fake_data(tmp_path_factory):
     return root
 
 
+# Each setting runs once and each method runs in some setting (all three on the cheap digits):
+# the other configs differ only in domain lists, checked by test_config_builds_the_right_method.
 @pytest.mark.parametrize('name', ['resnet18_lodo_art_painting_erm',
-                                  'resnet18_lodo_art_painting_advstyle',
                                   'resnet18_single_photo_advstyle_slim'])
 def test_pacs_configs_train_and_test(name, fake_data, tmp_path):
     cfg = Config.fromfile(str(CONFIGS / 'pacs' / f'{name}.py'))
@@ -107,7 +109,7 @@ def test_pacs_configs_train_and_test(name, fake_data, tmp_path):
     assert {f'{d}/accuracy' for d in targets} | {'target_mean/accuracy'} <= set(metrics)
 
 
-@pytest.mark.parametrize('method', METHODS)
+@pytest.mark.parametrize('method', ['advstyle'])
 def test_cifar10c_configs_train_and_test(method, fake_data, tmp_path):
     cfg = Config.fromfile(str(CONFIGS / 'cifar10c' / f'wrn40_2_{method}.py'))
     for loader in ('train_dataloader', 'val_dataloader'):
