@@ -26,13 +26,11 @@ def test_random_padded_crop_is_a_shift_with_zero_fill():
         out = transform(dict(img=img.copy()))['img']
         assert out.shape == img.shape
         rows, cols = np.nonzero(out[..., 0])
-        top, left = rows.min(), cols.min()
-        dy, dx = (2 - top if top > 0 else None), (2 - left if left > 0 else None)
-        # the non-zero part is a contiguous window of the original image
+        # the non-zero part is a contiguous window of the original image, shifted by <= 2
         window = out[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
-        assert (window > 0).all()
+        assert (window > 0).all() and min(window.shape[:2]) >= 6
         assert any(np.array_equal(window, img[y:y + window.shape[0], x:x + window.shape[1]])
-                   for y in range(3) for x in range(3)), (dy, dx)
+                   for y in range(3) for x in range(3))
 
 
 def test_pack_cls_inputs_keeps_label_and_domain_metainfo():

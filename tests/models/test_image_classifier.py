@@ -32,7 +32,7 @@ def test_loss_is_cross_entropy_and_accuracy_is_not_a_loss():
     torch.testing.assert_close(losses['loss_cls'], F.cross_entropy(logits, torch.tensor(labels)))
     expected_acc = (logits.argmax(1) == torch.tensor(labels)).float().mean() * 100
     torch.testing.assert_close(losses['acc'], expected_acc)
-    total, log_vars = model.parse_losses(losses)
+    total, _ = model.parse_losses(losses)
     torch.testing.assert_close(total, losses['loss_cls'])
 
 
