@@ -1,5 +1,6 @@
-"""The GTA5 -> Cityscapes/BDD100K/Mapillary paper configs: names, protocol values, and two
-training iterations of each through tools/train.py on tiny fakes in the real layouts."""
+"""The GTA5 -> Cityscapes/BDD100K/Mapillary paper configs: names, protocol values, and training
+iterations of each through tools/train.py on tiny fakes in the real layouts (two for ERM; one for
+the adversarial configs, whose single step already runs three passes)."""
 import importlib.util
 import json
 import math
@@ -92,6 +93,7 @@ def tiny_overrides(name, work_dir):
     prefix = 'model.model.' if not name.startswith('erm_') else 'model.'
     # DeepLab v3+'s image-pooling branch normalises over the batch alone: it needs 2 images.
     batch_size = 1 if 'deeplabv2' in name else 2
+    iterations = 2 if name.startswith('erm_') else 1
     return [
         f'{prefix}backbone.init_cfg=None',
         f'{prefix}data_preprocessor.size=(32,32)',
@@ -100,7 +102,7 @@ def tiny_overrides(name, work_dir):
         'train_dataloader.persistent_workers=False',
         'train_dataloader.dataset.pipeline.2.scale=(96,54)',
         'train_dataloader.dataset.pipeline.3.crop_size=(32,32)',
-        'train_cfg.max_iters=2',
+        f'train_cfg.max_iters={iterations}',
         'train_cfg.val_begin=3',  # the last-iteration validation would only cost time here
         'default_hooks.logger.interval=1',
         'default_hooks.checkpoint.save_last=False',
@@ -109,7 +111,7 @@ def tiny_overrides(name, work_dir):
 
 
 @pytest.mark.parametrize('name', CONFIGS)
-def test_two_training_iterations_on_fake_data(name, fake_world, monkeypatch):
+def test_training_iterations_on_fake_data(name, fake_world, monkeypatch):
     monkeypatch.chdir(fake_world)  # the configs read data/ relative to the working directory
     work_dir = fake_world / 'work_dirs' / name[:-3]
     load_train_tool().main([str(CONFIG_DIR / name), '--work-dir', str(work_dir),
@@ -117,7 +119,7 @@ def test_two_training_iterations_on_fake_data(name, fake_world, monkeypatch):
     logs = [json.loads(line) for line in
             next(work_dir.glob('*/vis_data/scalars.json')).read_text().splitlines()
             if 'iter' in json.loads(line)]
-    assert [log['iter'] for log in logs] == [1, 2]
+    assert [log['iter'] for log in logs] == ([1, 2] if name.startswith('erm_') else [1])
     assert all(math.isfinite(log['decode.loss_ce']) for log in logs)
     if not name.startswith('erm_'):
         assert all(math.isfinite(log['adv.decode.loss_ce']) for log in logs)
