@@ -51,12 +51,17 @@ class SLIMAdvStyle(BaseModel):
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
             ``lambda_range``), or ``None`` for plain AdvStyle.
         adv_loss_weight: weight of the adversarial-batch loss in the outer objective.
+        data_preprocessor: mmengine's Runner passes a config's top-level ``data_preprocessor`` to
+            the model it builds; it goes to the wrapped model when that has none of its own.
         init_cfg: mmengine initialisation config.
     """
 
     def __init__(self, model: dict, adversary: Optional[dict] = None, slim: Optional[dict] = None,
-                 adv_loss_weight: float = 1.0, init_cfg: Optional[dict] = None):
+                 adv_loss_weight: float = 1.0, data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
+        if data_preprocessor is not None and model.get('data_preprocessor') is None:
+            model = dict(model, data_preprocessor=data_preprocessor)
         self.model = MODELS.build(model)
         self.data_preprocessor = self.model.data_preprocessor
         sampler = SLIMSampler(**slim) if slim is not None else None

@@ -190,3 +190,15 @@ def test_a_backbone_the_project_never_uses_mit_segformer():
     log = model.train_step(batch(), optim)
     assert torch.isfinite(log['adv.decode.loss_ce'])
     assert all(optim.seen_grads[n] is not None for n, p in model.named_parameters() if p.requires_grad)
+
+
+def test_runner_level_data_preprocessor_goes_to_the_wrapped_model():
+    """mmengine's Runner passes a config's top-level data_preprocessor to the model it builds."""
+    segmentor = deeplab_cfg()
+    preprocessor = segmentor.pop('data_preprocessor')
+    model = build(slim_cfg(segmentor, data_preprocessor=dict(preprocessor, size=(48, 48))))
+    assert model.data_preprocessor is model.model.data_preprocessor
+    assert tuple(model.data_preprocessor.size) == (48, 48)
+    # the wrapped model's own preprocessor wins over the runner's
+    model = build(slim_cfg(data_preprocessor=dict(type='SegDataPreProcessor', size=(8, 8))))
+    assert tuple(model.data_preprocessor.size) == (32, 32)
