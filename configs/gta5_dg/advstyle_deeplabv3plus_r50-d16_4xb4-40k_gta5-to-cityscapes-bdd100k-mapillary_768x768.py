@@ -9,8 +9,9 @@ model = dict(
     model={{_base_.model}},
     adversary=dict(positions=['input'], steps=1, step_size=0.1, rule='sign'),
     slim=None)
-# The wrapper takes its data_preprocessor from the segmentor; mmengine's Runner would otherwise
-# pass the base files' top-level `data_preprocessor` to SLIMAdvStyle itself.
-data_preprocessor = None
 # Under --launcher pytorch: one gradient all-reduce per step over both backward passes.
 model_wrapper_cfg = dict(type='SLIMDistributedDataParallel')
+custom_hooks = [
+    dict(type='PretrainedWeightsHook'),
+    dict(type='SLIMAdvStyleHook', log_interval=50, vis_interval=2000),
+]
