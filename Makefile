@@ -13,7 +13,7 @@ setup:
 demo: setup
 	$(PY) tools/make_synthstreets.py --out data/synthstreets
 	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
-	$(PY) tools/test.py $(DEMO_CONFIG) $(DEMO_WORK_DIR)/last_checkpoint --work-dir $(DEMO_WORK_DIR)/test
+	$(PY) tools/test.py $(DEMO_CONFIG) $$(cat $(DEMO_WORK_DIR)/last_checkpoint) --work-dir $(DEMO_WORK_DIR)/test
 
 test: setup
 	$(PY) -m pytest tests
@@ -21,10 +21,17 @@ test: setup
 benchmark: setup
 	$(PY) tools/benchmark_step.py
 
-# ERM vs AdvStyle vs SLIM-AdvStyle on SynthStreets, 3 seeds each, as a markdown table.
+# ERM vs AdvStyle vs SLIM-AdvStyle on SynthStreets, 3 seeds each (seeds outermost, so that an
+# interrupted sweep has whole seeds; rerunning skips recorded runs), then the markdown table.
+DEMO_TABLE_DIR ?= work_dirs/demo_table
 demo-table: setup
 	$(PY) tools/make_synthstreets.py --out data/synthstreets
-	$(PY) tools/run_seeds.py --seeds 0 1 2 --work-dir work_dirs/demo_table \
+	for seed in 0 1 2; do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed --work-root $(DEMO_TABLE_DIR) \
 	    configs/demo/erm_deeplabv3_r18hw_synthstreets.py \
 	    configs/demo/advstyle_deeplabv3_r18hw_synthstreets.py \
-	    configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py
+	    configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py || exit 1; done
+	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl \
+	    --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
+	    --labels source-val overcast foggy dusk 'target mean' \
+	    --rows ERM=erm_deeplabv3_r18hw_synthstreets AdvStyle=advstyle_deeplabv3_r18hw_synthstreets \
+	           SLIM-AdvStyle=slim-advstyle_deeplabv3_r18hw_synthstreets
