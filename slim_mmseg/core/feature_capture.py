@@ -16,7 +16,7 @@ def as_feature(output: Any) -> Tensor:
     if isinstance(output, Tensor):
         return output
     values = output.values() if isinstance(output, dict) else output
-    tensors = [v for v in _tensors(values)]
+    tensors = list(_tensors(values))
     if not tensors:
         raise TypeError(f'module output of type {type(output).__name__} holds no tensor to compare')
     batch = tensors[0].shape[0]
