@@ -20,10 +20,10 @@ import sys
 # This checkout's slim_mmseg, whatever the working directory.
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from slim_mmseg.engine import prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
+from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
 
 
 def parse_args(argv=None):
@@ -93,16 +93,7 @@ def save_predictions(cfg, out_dir):
 def main(argv=None):
     args = parse_args(argv)
 
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-
-    # work_dir priority: CLI > config > config file name
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_cli_config(args.config, args.launcher, args.cfg_options, args.work_dir)
 
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
