@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from tiny_experiment import run_tool, write_tiny_experiment
+import tiny_segmenter
 
 
 @pytest.fixture
@@ -29,3 +30,15 @@ def tiny_training_run(tmp_path_factory):
     work_dir = root / 'work'
     output = run_tool('train.py', config, '--work-dir', work_dir, '--amp', cwd=root / 'elsewhere')
     return SimpleNamespace(config=config, work_dir=work_dir, output=output, root=root)
+
+
+@pytest.fixture
+def tiny_model():
+    """A small BN segmenter (``tests/tiny_segmenter.py``) in training mode."""
+    return tiny_segmenter.tiny_model()
+
+
+@pytest.fixture
+def tiny_batch():
+    """``(images, labels)`` for ``tiny_model``."""
+    return tiny_segmenter.tiny_batch()

@@ -6,18 +6,17 @@ CONFIG is a SLIM-AdvStyle config (default: the CPU demo's). The three variants s
 segmentor, batch size and crop: ERM is the wrapped segmentor alone, AdvStyle the wrapper with
 ``slim=None``, SLIM-AdvStyle the config as it is. Each timed round runs one training step of every
 variant in turn (interleaved, so that machine load affects all alike); the median over rounds is
-reported. Peak memory is measured per variant in a fresh process: the growth of the peak resident
-set size over the process's size once model and batch exist (CPU), or ``max_memory_allocated``
-(CUDA). The printed ratios are the targets of the project's performance issue: SLIM-AdvStyle
+reported. Peak memory is then measured per variant over ``--memory-steps`` further steps: the
+largest growth of tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact
+count of the tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
+resident set size, identical runs give identical numbers). The printed ratios are the targets of the project's performance issue: SLIM-AdvStyle
 <= 1.05x AdvStyle in time and memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time.
 """
 import argparse
 import copy
 import json
 import os.path as osp
-import resource
 import statistics
-import subprocess
 import sys
 import time
 
@@ -33,6 +32,7 @@ from mmseg.registry import MODELS  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
 
 import slim_mmseg  # noqa: E402,F401
+from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py'
 VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle')
@@ -69,26 +69,23 @@ def synthetic_batch(cfg: Config, batch_size: int, num_classes: int) -> dict:
     return dict(inputs=inputs, data_samples=samples)
 
 
-def current_rss_bytes() -> int:
-    with open('/proc/self/statm') as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-
-def peak_memory(args, variant: str) -> int:
-    """Runs in a fresh process (see ``--memory-of``): bytes of peak growth during the steps."""
-    cfg, device = load(args)
-    model, optim = build(cfg, variant, device)
-    batch = synthetic_batch(cfg, args.batch_size, num_classes(cfg))
-    if device == 'cuda':
-        torch.cuda.reset_peak_memory_stats()
-        start = torch.cuda.memory_allocated()
-    else:
-        start = current_rss_bytes()
-    for _ in range(args.warmup + 2):
-        model.train_step(batch, optim)
-    if device == 'cuda':
-        return torch.cuda.max_memory_allocated() - start
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - start
+def peak_step_memory(model, optim, batch: dict, device: str, steps: int) -> int:
+    """Largest growth of tensor memory within one training step, over ``steps`` steps (the SLIM
+    layer drawn differs from step to step): ``max_memory_allocated`` on CUDA, an exact count of
+    the tensor storages each step allocates on the CPU (:class:`TensorMemoryTracker`)."""
+    peaks = []
+    for _ in range(steps):
+        if device == 'cuda':
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            start = torch.cuda.memory_allocated()
+            model.train_step(batch, optim)
+            peaks.append(torch.cuda.max_memory_allocated() - start)
+        else:
+            with TensorMemoryTracker() as memory:
+                model.train_step(batch, optim)
+            peaks.append(memory.peak_bytes)
+    return max(peaks)
 
 
 def num_classes(cfg: Config) -> int:
@@ -102,7 +99,8 @@ def load(args):
     return cfg, device
 
 
-def timings(args) -> dict:
+def measure(args) -> tuple:
+    """Median step time over interleaved rounds, then each variant's peak step memory."""
     cfg, device = load(args)
     batch = synthetic_batch(cfg, args.batch_size, num_classes(cfg))
     built = {v: build(cfg, v, device) for v in VARIANTS}
@@ -117,7 +115,10 @@ def timings(args) -> dict:
                 torch.cuda.synchronize()
             if round_index >= args.warmup:
                 times[variant].append(time.perf_counter() - start)
-    return {v: statistics.median(t) for v, t in times.items()}
+    seconds = {v: statistics.median(t) for v, t in times.items()}
+    memory = {v: peak_step_memory(model, optim, batch, device, args.memory_steps)
+              for v, (model, optim) in built.items()}
+    return seconds, memory
 
 
 def main():
@@ -126,25 +127,17 @@ def main():
     parser.add_argument('--batch-size', type=int, default=4)
     parser.add_argument('--steps', type=int, default=10, help='timed rounds (one step of each variant)')
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--memory-steps', type=int, default=8,
+                        help='steps per variant whose largest memory peak is reported')
     parser.add_argument('--cpu', action='store_true', help='stay on the CPU even if CUDA is available')
     parser.add_argument('--json', help='also write the results to this file')
-    parser.add_argument('--memory-of', choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.memory_of:
-        print(peak_memory(args, args.memory_of))
-        return
-
-    memory = {}
-    for variant in VARIANTS:
-        command = [sys.executable, __file__, args.config, '--batch-size', str(args.batch_size),
-                   '--warmup', str(args.warmup), '--memory-of', variant] + (['--cpu'] if args.cpu else [])
-        memory[variant] = int(subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()[-1])
-    seconds = timings(args)
+    seconds, memory = measure(args)
     device = 'cuda' if torch.cuda.is_available() and not args.cpu else f'cpu ({torch.get_num_threads()} threads)'
     print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved rounds')
-    print(f'| variant | step time (s) | peak memory (MiB) |\n|---|---|---|')
+    print(f'| variant | step time (s) | peak step memory (MiB) |\n|---|---|---|')
     for variant in VARIANTS:
-        print(f'| {variant} | {seconds[variant]:.3f} | {memory[variant] / 2**20:.0f} |')
+        print(f'| {variant} | {seconds[variant]:.3f} | {memory[variant] / 2**20:.1f} |')
     ratios = {
         'SLIM-AdvStyle / AdvStyle time': (seconds['SLIM-AdvStyle'] / seconds['AdvStyle'], 1.05),
         'SLIM-AdvStyle / AdvStyle memory': (memory['SLIM-AdvStyle'] / memory['AdvStyle'], 1.05),

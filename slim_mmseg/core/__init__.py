@@ -1,7 +1,7 @@
 """The SLIM / AdvStyle algorithm, independent of OpenMMLab (torch only)."""
 from .adversarial_style import (INPUT, AdversarialStyle, AdversarialStyleGenerator,
                                 CleanReference)
-from .batchnorm import batchnorm_statistics_frozen
+from .batchnorm import NORM_MODES, batchnorm_running_statistics, batchnorm_statistics_frozen
 from .dictionary_losses import (get_dictionary_loss, register_dictionary_loss,
                                 registered_dictionary_losses)
 from .feature_capture import as_feature, capture_output
@@ -11,7 +11,7 @@ from .style_statistics import restyle, style_statistics
 
 __all__ = [
     'INPUT', 'AdversarialStyle', 'AdversarialStyleGenerator', 'CleanReference',
-    'batchnorm_statistics_frozen', 'get_dictionary_loss', 'register_dictionary_loss',
+    'NORM_MODES', 'batchnorm_running_statistics', 'batchnorm_statistics_frozen', 'get_dictionary_loss', 'register_dictionary_loss',
     'registered_dictionary_losses', 'as_feature', 'capture_output', 'resolve_module', 'SLIMDraw',
     'SLIMSampler', 'restyle', 'style_statistics',
 ]

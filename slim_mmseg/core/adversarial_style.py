@@ -26,9 +26,11 @@ Inner-loop conventions (why they are what they are):
 - gradients are taken with ``torch.autograd.grad`` with respect to the style statistics only:
   no weight gradient is computed or accumulated, so the inner step costs one forward and a
   partial backward, and the model's ``.grad`` fields are untouched;
-- the model stays in the mode the caller left it in (training, for a training step); normalisation
-  layers use the adversarial batch's own statistics, exactly as in the outer update on the same
-  samples, but their running statistics are frozen (:func:`.batchnorm.batchnorm_statistics_frozen`);
+- the model stays in the mode the caller left it in (training, for a training step); by default
+  (``norm_mode='batch'``) normalisation layers use the adversarial batch's own statistics, exactly
+  as in the outer update on the same samples, with their running statistics frozen
+  (:func:`.batchnorm.batchnorm_statistics_frozen`); ``norm_mode='running'`` normalises with the
+  running statistics instead (evaluation behaviour). Neither mode changes any buffer;
 - the returned statistics are detached: the outer update does not differentiate through the
   inner loop;
 - a non-finite objective or gradient stops the ascent, keeps the last finite statistics, and is
@@ -43,7 +45,7 @@ from typing import Callable, Dict, Iterator, Optional, Sequence, Tuple
 import torch
 from torch import Tensor, nn
 
-from .batchnorm import batchnorm_statistics_frozen
+from .batchnorm import NORM_MODES
 from .feature_capture import capture_output
 from .module_lookup import resolve_module
 from .slim_sampler import SLIMDraw, SLIMSampler
@@ -87,13 +89,16 @@ class AdversarialStyleGenerator:
             statistics. ``None`` means 0 without SLIM and ``DEFAULT_SLIM_RANDOM_START`` with it;
             an explicit 0 with SLIM and a single step is refused (the SLIM term would be inert).
         eps: added to the variance before the square root, and the floor of adversarial stds.
+        norm_mode: normalisation layers inside the inner loop: ``'batch'`` (the adversarial batch's
+            statistics, as in the outer update) or ``'running'`` (running statistics); see
+            :mod:`.batchnorm`.
         slim: a :class:`SLIMSampler`, or ``None`` for plain AdvStyle.
         seed: seed of the random-start generator; ``None`` takes ``torch.initial_seed()``.
     """
 
     def __init__(self, positions: Sequence[str] = (INPUT,), steps: int = 1, step_size: float = 0.1,
                  rule: str = 'sign', random_start: Optional[float] = None, eps: float = 1e-6,
-                 slim: Optional[SLIMSampler] = None, seed: Optional[int] = None):
+                 norm_mode: str = 'batch', slim: Optional[SLIMSampler] = None, seed: Optional[int] = None):
         self.positions = tuple(positions)
         if not self.positions:
             raise ValueError('the adversary needs at least one position (\'input\' or a module name)')
@@ -103,6 +108,8 @@ class AdversarialStyleGenerator:
             raise ValueError(f'steps must be >= 1, got {steps}')
         if rule not in ('sign', 'sgd'):
             raise ValueError(f"rule must be 'sign' or 'sgd', got {rule!r}")
+        if norm_mode not in NORM_MODES:
+            raise ValueError(f'norm_mode must be one of {sorted(NORM_MODES)}, got {norm_mode!r}')
         if step_size < 0:
             raise ValueError(f'step_size must be >= 0, got {step_size}')
         if random_start is None:
@@ -117,6 +124,7 @@ class AdversarialStyleGenerator:
         self.rule = rule
         self.random_start = float(random_start)
         self.eps = eps
+        self.norm_mode = norm_mode
         self.slim = slim
         self.generator = torch.Generator()
         self.generator.manual_seed(torch.initial_seed() if seed is None else seed)
@@ -175,7 +183,7 @@ class AdversarialStyleGenerator:
         objective_value = float('nan')
         slim_module = resolve_module(model, draw.layer) if draw is not None else None
         for _ in range(self.steps):
-            with torch.enable_grad(), batchnorm_statistics_frozen(model), \
+            with torch.enable_grad(), NORM_MODES[self.norm_mode](model), \
                     self._styled(model, inputs, statistics) as adv_inputs, \
                     capture_output(slim_module) as captured:
                 objective = task_loss(adv_inputs)

@@ -1,22 +1,33 @@
-"""Running BatchNorm layers in training mode without touching their running statistics."""
+"""How normalisation layers behave inside the adversary's inner loop.
+
+Both modes leave ``running_mean``, ``running_var`` and ``num_batches_tracked`` untouched, so the
+inner loop never changes the model's state; they differ in the statistics used to normalise:
+
+- ``'batch'``: the current (adversarial) batch's statistics, as the outer update on the same
+  samples will use them;
+- ``'running'``: the running statistics, as at evaluation time.
+"""
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, ContextManager, Dict, Iterator, List
 
 from torch import nn
 from torch.nn.modules.batchnorm import _NormBase
 
 
+def _training_norm_layers(model: nn.Module) -> List[_NormBase]:
+    return [m for m in model.modules()
+            if isinstance(m, _NormBase) and m.training and m.track_running_stats]
+
+
 @contextmanager
 def batchnorm_statistics_frozen(model: nn.Module) -> Iterator[None]:
     """Inside the block, normalisation layers in training mode use the current batch's statistics
-    (as they will in the outer update on the same samples) but do not update ``running_mean``,
-    ``running_var`` or ``num_batches_tracked``.
+    but do not update their running buffers.
 
     PyTorch passes no running buffers to ``F.batch_norm`` when a module is training with
     ``track_running_stats=False``; that flag is switched off here and restored afterwards.
     """
-    switched = [m for m in model.modules()
-                if isinstance(m, _NormBase) and m.training and m.track_running_stats]
+    switched = _training_norm_layers(model)
     for module in switched:
         module.track_running_stats = False
     try:
@@ -24,3 +35,23 @@ def batchnorm_statistics_frozen(model: nn.Module) -> Iterator[None]:
     finally:
         for module in switched:
             module.track_running_stats = True
+
+
+@contextmanager
+def batchnorm_running_statistics(model: nn.Module) -> Iterator[None]:
+    """Inside the block, normalisation layers in training mode normalise with their running
+    statistics (evaluation behaviour); the rest of the model keeps its mode."""
+    switched = _training_norm_layers(model)
+    for module in switched:
+        module.training = False
+    try:
+        yield
+    finally:
+        for module in switched:
+            module.training = True
+
+
+NORM_MODES: Dict[str, Callable[[nn.Module], ContextManager[None]]] = {
+    'batch': batchnorm_statistics_frozen,
+    'running': batchnorm_running_statistics,
+}

@@ -23,9 +23,10 @@ def snapshot(model):
     return {k: v.clone() for k, v in model.state_dict().items()}
 
 
-def test_inner_loop_leaves_weights_bn_buffers_and_grads_untouched(tiny_model, tiny_batch):
+@pytest.mark.parametrize('norm_mode', ['batch', 'running'])
+def test_inner_loop_leaves_weights_bn_buffers_and_grads_untouched(tiny_model, tiny_batch, norm_mode):
     images, labels = tiny_batch
-    adversary = AdversarialStyleGenerator([INPUT, 'backbone.layer1'], steps=3, step_size=0.1,
+    adversary = AdversarialStyleGenerator([INPUT, 'backbone.layer1'], steps=3, step_size=0.1, norm_mode=norm_mode,
                                           slim=SLIMSampler(['backbone.layer1', 'backbone.layer2'], seed=0))
     draw = adversary.draw()
     with torch.no_grad(), adversary.record_clean(tiny_model, images, draw) as reference:
@@ -37,7 +38,7 @@ def test_inner_loop_leaves_weights_bn_buffers_and_grads_untouched(tiny_model, ti
     for key in before:
         assert torch.equal(before[key], after[key]), key
     assert all(p.grad is None for p in tiny_model.parameters())
-    assert tiny_model.training
+    assert all(module.training for module in tiny_model.modules())
 
 
 def test_sign_step_moves_each_statistic_by_alpha(tiny_model, tiny_batch):

@@ -1,7 +1,9 @@
+import pytest
 import torch
 from torch import nn
 
-from slim_mmseg.core import batchnorm_statistics_frozen
+from slim_mmseg.core import (NORM_MODES, AdversarialStyleGenerator, batchnorm_running_statistics,
+                             batchnorm_statistics_frozen)
 
 
 def test_training_bn_uses_batch_stats_without_updating_buffers():
@@ -23,3 +25,23 @@ def test_eval_mode_bn_is_left_alone():
     bn = nn.BatchNorm2d(3).eval()
     with batchnorm_statistics_frozen(bn):
         assert bn.track_running_stats
+
+
+def test_running_mode_normalises_with_running_statistics_without_updating_them():
+    bn = nn.BatchNorm2d(3).train()
+    bn.running_mean.fill_(2.0)
+    bn.running_var.fill_(9.0)
+    x = torch.randn(4, 3, 5, 5) * 3 + 2
+    state = {k: v.clone() for k, v in bn.state_dict().items()}
+    with batchnorm_running_statistics(bn):
+        y = bn(x)
+    for k, v in bn.state_dict().items():
+        assert torch.equal(v, state[k]), k
+    assert torch.allclose(y, (x - 2.0) / torch.sqrt(torch.tensor(9.0) + bn.eps), atol=1e-6)
+    assert bn.training
+
+
+def test_norm_modes_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"norm_mode must be one of \['batch', 'running'\]"):
+        AdversarialStyleGenerator(norm_mode='eval')
+    assert set(NORM_MODES) == {'batch', 'running'}

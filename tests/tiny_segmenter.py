@@ -1,4 +1,4 @@
-import pytest
+"""A torch-only stand-in segmenter and batch for algorithm-core tests (fixtures in tests/conftest.py)."""
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -28,13 +28,11 @@ class TinySegmenter(nn.Module):
         return F.interpolate(logits, size=x.shape[-2:], mode='bilinear', align_corners=False)
 
 
-@pytest.fixture
 def tiny_model():
     torch.manual_seed(0)
     return TinySegmenter().train()
 
 
-@pytest.fixture
 def tiny_batch():
     g = torch.Generator().manual_seed(1)
     images = torch.randn(4, 3, 16, 16, generator=g) * 0.8 + 0.2

@@ -1,0 +1,58 @@
+"""How much the SLIM term changes the adversary's ascent direction.
+
+With the ``sign`` rule a style statistic moves by ``+alpha`` or ``-alpha``; adding
+``lambda * L_dict`` to the task loss changes the adversarial style only where it flips the sign of
+a gradient component. :func:`sign_flip_rates` measures that fraction for every candidate layer,
+dictionary loss and weight, from one shared random start, on one batch: a rate near 0 means that
+SLIM leaves the adversary (and hence training) essentially unchanged.
+"""
+from typing import Callable, Dict, List, Sequence
+
+import torch
+from torch import Tensor, nn
+
+from slim_mmseg.core import AdversarialStyleGenerator, SLIMDraw, batchnorm_statistics_frozen
+
+
+def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tensor], Tensor],
+                    positions: Sequence[str], layers: Sequence[str], losses: Sequence[str],
+                    weights: Sequence[float] = (-1.0, 1.0), random_start: float = 0.05,
+                    seed: int = 0) -> List[Dict[str, object]]:
+    """One record per (layer, loss, weight): the fraction of statistics (all positions, means and
+    stds together) whose one-step ``sign`` update differs from the task-only adversary's.
+
+    ``task_loss(x)`` is the task loss of ``model`` on (re-styled) input ``x``. ``random_start``
+    must be > 0: at the clean statistics every dictionary term has zero gradient.
+    """
+    if random_start <= 0:
+        raise ValueError('random_start must be > 0: at the clean statistics the SLIM term has no gradient')
+
+    def adversary(step_size: float) -> AdversarialStyleGenerator:
+        # Same seed every time: every generation starts from the same random point.
+        return AdversarialStyleGenerator(positions, steps=1, step_size=step_size, rule='sign',
+                                         random_start=random_start, seed=seed)
+
+    def clean_reference(draw):
+        with torch.no_grad(), batchnorm_statistics_frozen(model), \
+                adversary(0.0).record_clean(model, inputs, draw) as reference:
+            task_loss(inputs)
+        return reference
+
+    def flattened(style) -> Tensor:
+        return torch.cat([s.flatten() for position in positions for s in style.statistics[position]])
+
+    start = flattened(adversary(0.0).generate(model, inputs, clean_reference(None), None, task_loss))
+
+    def sign_step(draw) -> Tensor:
+        style = adversary(1.0).generate(model, inputs, clean_reference(draw), draw, task_loss)
+        return (flattened(style) - start).sign()
+
+    task_only = sign_step(None)
+    records = []
+    for layer_index, layer in enumerate(layers):
+        for loss_index, loss in enumerate(losses):
+            for weight in weights:
+                with_slim = sign_step(SLIMDraw(layer, loss, float(weight), layer_index, loss_index))
+                flipped = (with_slim != task_only).float().mean().item()
+                records.append(dict(layer=layer, loss=loss, weight=float(weight), flip_rate=flipped))
+    return records
