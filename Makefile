@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_CONFIG ?= configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: setup demo test benchmark demo-table
+.PHONY: setup demo test benchmark demo-table demo-ablation
 
 setup:
 	@bash tools/setup_env.sh
@@ -35,3 +35,20 @@ demo-table: setup
 	    --labels source-val overcast foggy dusk 'target mean' \
 	    --rows ERM=erm_deeplabv3_r18hw_synthstreets AdvStyle=advstyle_deeplabv3_r18hw_synthstreets \
 	           SLIM-AdvStyle=slim-advstyle_deeplabv3_r18hw_synthstreets
+
+# Issue #3 investigation: SLIM-AdvStyle and AdvStyle variants (configs/demo/ablations), 3 seeds each,
+# against demo-table's AdvStyle and SLIM-AdvStyle runs; checkpoints picked on source-val only.
+DEMO_ABLATION_DIR ?= work_dirs/demo_ablation
+demo-ablation: demo-table
+	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds 0 1 2 --work-root $(DEMO_ABLATION_DIR) configs/demo/ablations/*.py
+	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl $(DEMO_ABLATION_DIR)/*.jsonl \
+	    --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
+	    --labels source-val overcast foggy dusk 'target mean' \
+	    --rows 'AdvStyle (step 0.2)=advstyle_deeplabv3_r18hw_synthstreets' \
+	           'AdvStyle + random start 0.05=advstyle-rs0.05_*' \
+	           'SLIM-AdvStyle (step 0.2, layers 1-4)=slim-advstyle_deeplabv3_r18hw_synthstreets' \
+	           'SLIM, layers 1-2=slim-advstyle-shallow_*' \
+	           'SLIM, BN running statistics in the inner loop=slim-advstyle-bnrunning_*' \
+	           'SLIM, 2 steps x 0.1=slim-advstyle-2steps_*' \
+	           'AdvStyle, step 0.4=advstyle-step0.4_*' \
+	           'SLIM-AdvStyle, step 0.4=slim-advstyle-step0.4_*'

@@ -9,7 +9,9 @@ variant in turn (interleaved, so that machine load affects all alike); the media
 reported. Peak memory is then measured per variant over ``--memory-steps`` further steps: the
 largest growth of tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact
 count of the tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
-resident set size, identical runs give identical numbers). The printed ratios are the targets of the project's performance issue: SLIM-AdvStyle
+resident set size, identical runs give identical numbers). A FLOP count of one step per variant
+(convolutions and matrix products, forward and backward) shows the work itself, free of timing
+noise. The printed ratios are the targets of the project's performance issue: SLIM-AdvStyle
 <= 1.05x AdvStyle in time and memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time.
 """
 import argparse
@@ -30,6 +32,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.structures import PixelData  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 import slim_mmseg  # noqa: E402,F401
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
@@ -99,8 +102,16 @@ def load(args):
     return cfg, device
 
 
+def step_flops(model, optim, batch: dict) -> int:
+    """FLOPs of one training step's convolutions and matrix products, forward and backward
+    (``torch.utils.flop_counter``): a deterministic count of the work, unlike wall time."""
+    with FlopCounterMode(display=False) as counter:
+        model.train_step(batch, optim)
+    return counter.get_total_flops()
+
+
 def measure(args) -> tuple:
-    """Median step time over interleaved rounds, then each variant's peak step memory."""
+    """Median step time over interleaved rounds, then each variant's FLOPs and peak step memory."""
     cfg, device = load(args)
     batch = synthetic_batch(cfg, args.batch_size, num_classes(cfg))
     built = {v: build(cfg, v, device) for v in VARIANTS}
@@ -116,9 +127,10 @@ def measure(args) -> tuple:
             if round_index >= args.warmup:
                 times[variant].append(time.perf_counter() - start)
     seconds = {v: statistics.median(t) for v, t in times.items()}
+    flops = {v: step_flops(model, optim, batch) for v, (model, optim) in built.items()}
     memory = {v: peak_step_memory(model, optim, batch, device, args.memory_steps)
               for v, (model, optim) in built.items()}
-    return seconds, memory
+    return seconds, flops, memory
 
 
 def main():
@@ -132,16 +144,18 @@ def main():
     parser.add_argument('--cpu', action='store_true', help='stay on the CPU even if CUDA is available')
     parser.add_argument('--json', help='also write the results to this file')
     args = parser.parse_args()
-    seconds, memory = measure(args)
+    seconds, flops, memory = measure(args)
     device = 'cuda' if torch.cuda.is_available() and not args.cpu else f'cpu ({torch.get_num_threads()} threads)'
     print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved rounds')
-    print(f'| variant | step time (s) | peak step memory (MiB) |\n|---|---|---|')
+    print(f'| variant | step time (s) | GFLOP per step | peak step memory (MiB) |\n|---|---|---|---|')
     for variant in VARIANTS:
-        print(f'| {variant} | {seconds[variant]:.3f} | {memory[variant] / 2**20:.1f} |')
+        print(f'| {variant} | {seconds[variant]:.3f} | {flops[variant] / 1e9:.2f} | {memory[variant] / 2**20:.1f} |')
     ratios = {
         'SLIM-AdvStyle / AdvStyle time': (seconds['SLIM-AdvStyle'] / seconds['AdvStyle'], 1.05),
         'SLIM-AdvStyle / AdvStyle memory': (memory['SLIM-AdvStyle'] / memory['AdvStyle'], 1.05),
+        'SLIM-AdvStyle / AdvStyle FLOPs': (flops['SLIM-AdvStyle'] / flops['AdvStyle'], None),
         'AdvStyle / ERM time': (seconds['AdvStyle'] / seconds['ERM'], 2.7),
+        'AdvStyle / ERM FLOPs': (flops['AdvStyle'] / flops['ERM'], None),
         'AdvStyle / ERM memory': (memory['AdvStyle'] / memory['ERM'], None),
     }
     for name, (value, target) in ratios.items():
@@ -150,7 +164,7 @@ def main():
     if args.json:
         with open(args.json, 'w') as out:
             json.dump(dict(config=args.config, device=device, batch_size=args.batch_size, seconds=seconds,
-                           peak_memory_bytes=memory, ratios={k: v for k, (v, _) in ratios.items()}), out, indent=2)
+                           flops=flops, peak_memory_bytes=memory, ratios={k: v for k, (v, _) in ratios.items()}), out, indent=2)
 
 
 if __name__ == '__main__':

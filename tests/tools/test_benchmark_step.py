@@ -3,6 +3,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
 
 TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'benchmark_step.py'
@@ -27,3 +28,21 @@ def test_non_slim_config_is_refused():
     cfg = Config.fromfile(str(TOOL.parents[1] / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'))
     with pytest.raises(ValueError, match='not a SLIM-AdvStyle config'):
         benchmark_step.variant_cfg(cfg, 'ERM')
+
+
+class AllocatingStep:
+    """A stand-in model whose training step allocates known tensors."""
+
+    def train_step(self, batch, optim):
+        x = torch.ones(batch['n'])                         # 4 * n bytes
+        return (x.sum(), torch.mm(torch.ones(4, 8), torch.ones(8, 16)))
+
+
+def test_memory_is_the_exact_peak_of_a_step_on_cpu():
+    # ones(1000) + its sum (4 bytes) + two mm operands and the product (32 + 128 + 64 floats)
+    expected = 4 * (1000 + 1 + 32 + 128 + 64)
+    assert benchmark_step.peak_step_memory(AllocatingStep(), None, dict(n=1000), 'cpu', steps=3) == expected
+
+
+def test_flops_count_the_matrix_products():
+    assert benchmark_step.step_flops(AllocatingStep(), None, dict(n=10)) == 2 * 4 * 8 * 16

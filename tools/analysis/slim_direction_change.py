@@ -19,10 +19,9 @@ from collections import defaultdict
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+from mmengine.runner import Runner, set_random_seed  # noqa: E402
 from mmengine.runner.checkpoint import _load_checkpoint  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 
@@ -59,7 +58,7 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     if cfg.model.get('type') != 'SLIMAdvStyle' or cfg.model.get('slim') is None:
         raise ValueError(f'{args.config} is not a SLIM-AdvStyle config (model.type SLIMAdvStyle with slim set)')
-    torch.manual_seed(args.seed)
+    set_random_seed(args.seed)  # the train pipeline's random crops and flips, too
     wrapper = MODELS.build(cfg.model)
     wrapper.model.load_state_dict(segmentor_weights(args.checkpoint))
     wrapper.train()
