@@ -17,12 +17,13 @@ from slim_mmseg.core import AdversarialStyleGenerator, SLIMDraw, batchnorm_stati
 def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tensor], Tensor],
                     positions: Sequence[str], layers: Sequence[str], losses: Sequence[str],
                     weights: Sequence[float] = (-1.0, 1.0), random_start: float = 0.05,
-                    seed: int = 0) -> List[Dict[str, object]]:
+                    norm_mode: str = 'batch', seed: int = 0) -> List[Dict[str, object]]:
     """One record per (layer, loss, weight): the fraction of statistics (all positions, means and
     stds together) whose one-step ``sign`` update differs from the task-only adversary's.
 
     ``task_loss(x)`` is the task loss of ``model`` on (re-styled) input ``x``. ``random_start``
-    must be > 0: at the clean statistics every dictionary term has zero gradient.
+    must be > 0: at the clean statistics every dictionary term has zero gradient. ``norm_mode``
+    is the adversary's (see :mod:`slim_mmseg.core.batchnorm`).
     """
     if random_start <= 0:
         raise ValueError('random_start must be > 0: at the clean statistics the SLIM term has no gradient')
@@ -30,7 +31,7 @@ def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tenso
     def adversary(step_size: float) -> AdversarialStyleGenerator:
         # Same seed every time: every generation starts from the same random point.
         return AdversarialStyleGenerator(positions, steps=1, step_size=step_size, rule='sign',
-                                         random_start=random_start, seed=seed)
+                                         random_start=random_start, norm_mode=norm_mode, seed=seed)
 
     def clean_reference(draw):
         with torch.no_grad(), batchnorm_statistics_frozen(model), \

@@ -76,7 +76,8 @@ def main(argv=None):
 
         for record in sign_flip_rates(wrapper.model, inputs, task_loss, adversary.get('positions', ['input']),
                                       cfg.model.slim.layers, cfg.model.slim.get('losses', ['mse', 'ortho', 'reverse']),
-                                      weights=args.weights, random_start=random_start, seed=args.seed + index):
+                                      weights=args.weights, random_start=random_start,
+                                      norm_mode=adversary.get('norm_mode', 'batch'), seed=args.seed + index):
             records.append(dict(record, batch=index))
     rates = defaultdict(list)
     for record in records:
