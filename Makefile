@@ -24,6 +24,8 @@ benchmark: setup
 # ERM vs AdvStyle vs SLIM-AdvStyle on SynthStreets, 3 seeds each (seeds outermost, so that an
 # interrupted sweep has whole seeds; rerunning skips recorded runs), then the markdown table.
 DEMO_TABLE_DIR ?= work_dirs/demo_table
+DEMO_TABLE_COLUMNS := --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
+	--labels source-val overcast foggy dusk 'target mean'
 demo-table: setup
 	$(PY) tools/make_synthstreets.py --out data/synthstreets
 	for seed in 0 1 2; do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed --work-root $(DEMO_TABLE_DIR) \
@@ -31,8 +33,7 @@ demo-table: setup
 	    configs/demo/advstyle_deeplabv3_r18hw_synthstreets.py \
 	    configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py || exit 1; done
 	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl \
-	    --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
-	    --labels source-val overcast foggy dusk 'target mean' \
+	    $(DEMO_TABLE_COLUMNS) \
 	    --rows ERM=erm_deeplabv3_r18hw_synthstreets AdvStyle=advstyle_deeplabv3_r18hw_synthstreets \
 	           SLIM-AdvStyle=slim-advstyle_deeplabv3_r18hw_synthstreets
 
@@ -42,8 +43,7 @@ DEMO_ABLATION_DIR ?= work_dirs/demo_ablation
 demo-ablation: demo-table
 	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds 0 1 2 --work-root $(DEMO_ABLATION_DIR) configs/demo/ablations/*.py
 	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl $(DEMO_ABLATION_DIR)/*.jsonl \
-	    --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
-	    --labels source-val overcast foggy dusk 'target mean' \
+	    $(DEMO_TABLE_COLUMNS) \
 	    --rows 'AdvStyle (step 0.2)=advstyle_deeplabv3_r18hw_synthstreets' \
 	           'AdvStyle + random start 0.05=advstyle-rs0.05_*' \
 	           'SLIM-AdvStyle (step 0.2, layers 1-4)=slim-advstyle_deeplabv3_r18hw_synthstreets' \

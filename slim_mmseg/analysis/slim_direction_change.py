@@ -28,32 +28,28 @@ def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tenso
     if random_start <= 0:
         raise ValueError('random_start must be > 0: at the clean statistics the SLIM term has no gradient')
 
-    def adversary(step_size: float) -> AdversarialStyleGenerator:
-        # Same seed every time: every generation starts from the same random point.
-        return AdversarialStyleGenerator(positions, steps=1, step_size=step_size, rule='sign',
-                                         random_start=random_start, norm_mode=norm_mode, seed=seed)
+    def adversarial_statistics(reference, draw) -> Tensor:
+        # Same seed every time: every generation starts from the same random point, so two
+        # one-step results differ exactly where their step signs differ.
+        adversary = AdversarialStyleGenerator(positions, steps=1, step_size=1.0, rule='sign',
+                                              random_start=random_start, norm_mode=norm_mode, seed=seed)
+        style = adversary.generate(model, inputs, reference, draw, task_loss)
+        return torch.cat([s.flatten() for position in positions for s in style.statistics[position]])
 
     def clean_reference(draw):
+        recorder = AdversarialStyleGenerator(positions)
         with torch.no_grad(), batchnorm_statistics_frozen(model), \
-                adversary(0.0).record_clean(model, inputs, draw) as reference:
+                recorder.record_clean(model, inputs, draw) as reference:
             task_loss(inputs)
         return reference
 
-    def flattened(style) -> Tensor:
-        return torch.cat([s.flatten() for position in positions for s in style.statistics[position]])
-
-    start = flattened(adversary(0.0).generate(model, inputs, clean_reference(None), None, task_loss))
-
-    def sign_step(draw) -> Tensor:
-        style = adversary(1.0).generate(model, inputs, clean_reference(draw), draw, task_loss)
-        return (flattened(style) - start).sign()
-
-    task_only = sign_step(None)
+    task_only = adversarial_statistics(clean_reference(None), None)
     records = []
     for layer_index, layer in enumerate(layers):
-        for loss_index, loss in enumerate(losses):
-            for weight in weights:
-                with_slim = sign_step(SLIMDraw(layer, loss, float(weight), layer_index, loss_index))
-                flipped = (with_slim != task_only).float().mean().item()
-                records.append(dict(layer=layer, loss=loss, weight=float(weight), flip_rate=flipped))
+        draws = [SLIMDraw(layer, loss, float(weight), layer_index, loss_index)
+                 for loss_index, loss in enumerate(losses) for weight in weights]
+        reference = clean_reference(draws[0])  # the clean feature depends on the layer alone
+        for draw in draws:
+            flipped = (adversarial_statistics(reference, draw) != task_only).float().mean().item()
+            records.append(dict(layer=layer, loss=draw.loss_name, weight=draw.weight, flip_rate=flipped))
     return records

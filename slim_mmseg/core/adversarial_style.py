@@ -182,24 +182,26 @@ class AdversarialStyleGenerator:
         alpha = self.step_size * self.step_scale
         objective_value = float('nan')
         slim_module = resolve_module(model, draw.layer) if draw is not None else None
-        for _ in range(self.steps):
-            with torch.enable_grad(), NORM_MODES[self.norm_mode](model), \
-                    self._styled(model, inputs, statistics) as adv_inputs, \
-                    capture_output(slim_module) as captured:
-                objective = task_loss(adv_inputs)
-                if draw is not None:
-                    objective = objective + draw.dictionary_term(reference.slim_feature, captured.feature)
-            grads = torch.autograd.grad(objective, leaves, allow_unused=True)
-            grads = [torch.zeros_like(t) if g is None else g for t, g in zip(leaves, grads)]
-            if not (torch.isfinite(objective) and all(torch.isfinite(g).all() for g in grads)):
-                self._count_nonfinite(objective)
-                break
-            objective_value = float(objective.detach())
-            with torch.no_grad():
-                for leaf, grad in zip(leaves, grads):
-                    leaf.add_(alpha * (grad.sign() if self.rule == 'sign' else grad))
-                for _, std in statistics.values():
-                    std.clamp_(min=self.eps)
+        with NORM_MODES[self.norm_mode](model):
+            for _ in range(self.steps):
+                with torch.enable_grad(), self._styled(model, inputs, statistics) as adv_inputs, \
+                        capture_output(slim_module) as captured:
+                    objective = task_loss(adv_inputs)
+                    if draw is not None:
+                        objective = objective + draw.dictionary_term(reference.slim_feature, captured.feature)
+                grads = torch.autograd.grad(objective, leaves, allow_unused=True)
+                grads = [torch.zeros_like(t) if g is None else g for t, g in zip(leaves, grads)]
+                # One device-to-host sync for the whole check, not one per tensor.
+                finite = torch.stack([torch.isfinite(objective)] + [torch.isfinite(g).all() for g in grads]).all()
+                if not finite:
+                    self._count_nonfinite(objective)
+                    break
+                objective_value = float(objective.detach())
+                with torch.no_grad():
+                    for leaf, grad in zip(leaves, grads):
+                        leaf.add_(alpha * (grad.sign() if self.rule == 'sign' else grad))
+                    for _, std in statistics.values():
+                        std.clamp_(min=self.eps)
         return AdversarialStyle({position: (mean.detach(), std.detach())
                                  for position, (mean, std) in statistics.items()}, objective_value)
 

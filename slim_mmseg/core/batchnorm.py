@@ -8,47 +8,41 @@ inner loop never changes the model's state; they differ in the statistics used t
 - ``'running'``: the running statistics, as at evaluation time.
 """
 from contextlib import contextmanager
-from typing import Callable, ContextManager, Dict, Iterator, List
+from typing import Callable, ContextManager, Dict, Iterator
 
 from torch import nn
 from torch.nn.modules.batchnorm import _NormBase
 
 
-def _training_norm_layers(model: nn.Module) -> List[_NormBase]:
-    return [m for m in model.modules()
-            if isinstance(m, _NormBase) and m.training and m.track_running_stats]
-
-
 @contextmanager
-def batchnorm_statistics_frozen(model: nn.Module) -> Iterator[None]:
+def _switched_off(model: nn.Module, flag: str) -> Iterator[None]:
+    """Sets ``flag`` to False on the normalisation layers that are training and track running
+    statistics, and back to True afterwards."""
+    switched = [m for m in model.modules()
+                if isinstance(m, _NormBase) and m.training and m.track_running_stats]
+    for module in switched:
+        setattr(module, flag, False)
+    try:
+        yield
+    finally:
+        for module in switched:
+            setattr(module, flag, True)
+
+
+def batchnorm_statistics_frozen(model: nn.Module) -> ContextManager[None]:
     """Inside the block, normalisation layers in training mode use the current batch's statistics
     but do not update their running buffers.
 
     PyTorch passes no running buffers to ``F.batch_norm`` when a module is training with
     ``track_running_stats=False``; that flag is switched off here and restored afterwards.
     """
-    switched = _training_norm_layers(model)
-    for module in switched:
-        module.track_running_stats = False
-    try:
-        yield
-    finally:
-        for module in switched:
-            module.track_running_stats = True
+    return _switched_off(model, 'track_running_stats')
 
 
-@contextmanager
-def batchnorm_running_statistics(model: nn.Module) -> Iterator[None]:
+def batchnorm_running_statistics(model: nn.Module) -> ContextManager[None]:
     """Inside the block, normalisation layers in training mode normalise with their running
     statistics (evaluation behaviour); the rest of the model keeps its mode."""
-    switched = _training_norm_layers(model)
-    for module in switched:
-        module.training = False
-    try:
-        yield
-    finally:
-        for module in switched:
-            module.training = True
+    return _switched_off(model, 'training')
 
 
 NORM_MODES: Dict[str, Callable[[nn.Module], ContextManager[None]]] = {

@@ -6,14 +6,20 @@ from slim_mmseg.core import (NORM_MODES, AdversarialStyleGenerator, batchnorm_ru
                              batchnorm_statistics_frozen)
 
 
-def test_training_bn_uses_batch_stats_without_updating_buffers():
-    bn = nn.BatchNorm2d(3).train()
-    x = torch.randn(4, 3, 5, 5) * 3 + 2
+def forward_within(norm_mode, bn, x):
+    """``bn(x)`` inside the ``norm_mode`` block, asserting that no buffer changed."""
     state = {k: v.clone() for k, v in bn.state_dict().items()}
-    with batchnorm_statistics_frozen(bn):
+    with norm_mode(bn):
         y = bn(x)
     for k, v in bn.state_dict().items():
         assert torch.equal(v, state[k]), k
+    return y
+
+
+def test_training_bn_uses_batch_stats_without_updating_buffers():
+    bn = nn.BatchNorm2d(3).train()
+    x = torch.randn(4, 3, 5, 5) * 3 + 2
+    y = forward_within(batchnorm_statistics_frozen, bn, x)
     # batch statistics were used: per-channel output is standardised
     assert torch.allclose(y.mean(dim=(0, 2, 3)), torch.zeros(3), atol=1e-5)
     assert bn.track_running_stats
@@ -32,11 +38,7 @@ def test_running_mode_normalises_with_running_statistics_without_updating_them()
     bn.running_mean.fill_(2.0)
     bn.running_var.fill_(9.0)
     x = torch.randn(4, 3, 5, 5) * 3 + 2
-    state = {k: v.clone() for k, v in bn.state_dict().items()}
-    with batchnorm_running_statistics(bn):
-        y = bn(x)
-    for k, v in bn.state_dict().items():
-        assert torch.equal(v, state[k]), k
+    y = forward_within(batchnorm_running_statistics, bn, x)
     assert torch.allclose(y, (x - 2.0) / torch.sqrt(torch.tensor(9.0) + bn.eps), atol=1e-6)
     assert bn.training
 
