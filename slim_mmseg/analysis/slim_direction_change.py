@@ -30,10 +30,14 @@ def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tenso
 
     def adversarial_statistics(reference, draw) -> Tensor:
         # Same seed every time: every generation starts from the same random point, so two
-        # one-step results differ exactly where their step signs differ.
+        # one-step results differ exactly where their step signs differ. The global generator is
+        # reseeded too, so that stochastic layers (dropout in training mode) draw the same masks
+        # in every generation: otherwise their noise alone flips directions.
         adversary = AdversarialStyleGenerator(positions, steps=1, step_size=1.0, rule='sign',
                                               random_start=random_start, norm_mode=norm_mode, seed=seed)
-        style = adversary.generate(model, inputs, reference, draw, task_loss)
+        with torch.random.fork_rng(devices=[inputs.device] if inputs.is_cuda else []):
+            torch.manual_seed(seed)
+            style = adversary.generate(model, inputs, reference, draw, task_loss)
         return torch.cat([s.flatten() for position in positions for s in style.statistics[position]])
 
     def clean_reference(draw):

@@ -1,5 +1,6 @@
 import pytest
 import torch.nn.functional as F
+from torch import nn
 
 from slim_mmseg.analysis import sign_flip_rates
 from slim_mmseg.core import INPUT
@@ -27,6 +28,12 @@ def test_zero_weight_flips_nothing_and_a_huge_weight_flips_a_lot(tiny_model, tin
     huge = [r['flip_rate'] for r in records if r['weight'] == 1e6]
     assert zero == [0.0] * 6
     assert min(huge) > 0.1
+
+
+def test_dropout_noise_is_not_counted_as_a_flip(tiny_model, tiny_batch):
+    tiny_model.head = nn.Sequential(nn.Dropout2d(0.5), tiny_model.head)
+    records = records_for(tiny_model, tiny_batch, weights=(0.0,))
+    assert [r['flip_rate'] for r in records] == [0.0] * 6
 
 
 def test_model_state_is_untouched(tiny_model, tiny_batch):
