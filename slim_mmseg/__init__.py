@@ -1,9 +1,9 @@
-"""slim-mmseg: SLIM + adversarial style augmentation on the OpenMMLab stack.
+"""slim-mmseg: SLIM with adversarial augmentation and adversarial training on the OpenMMLab stack.
 
-``slim_mmseg.core`` holds the algorithm and depends on torch alone. Importing this package
-registers the OpenMMLab adapters (models, datasets, metrics, hooks) in mmseg's registries, so that
-configs reach them through ``custom_imports=dict(imports=['slim_mmseg'])``.
+``slim_mmseg.core``, ``slim_mmseg.attacks`` and ``slim_mmseg.analysis`` hold the algorithms and
+depend on torch alone: importing them (or this package) imports no OpenMMLab code. The OpenMMLab
+adapters register in mmseg's registries when :mod:`slim_mmseg.openmmlab` is imported, which configs
+do through ``custom_imports=dict(imports=['slim_mmseg.openmmlab'])``.
 """
-from . import datasets, engine, evaluation, models  # noqa: F401  (registration side effects)
 
 __version__ = '0.1.0'

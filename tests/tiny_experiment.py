@@ -52,7 +52,7 @@ def tiny_seg_config(data_root, max_iters=2, checkpoint_interval=1, dump_state=Fa
     return Config(dict(
         default_scope='mmseg',
         custom_imports=dict(
-            imports=['slim_mmseg'] + (['state_dump_hook'] if dump_state else []),
+            imports=['slim_mmseg.openmmlab'] + (['state_dump_hook'] if dump_state else []),
             allow_failed_imports=False),
         custom_hooks=[dict(type='StateDumpHook')] if dump_state else [],
         model=dict(

@@ -34,7 +34,7 @@ from mmseg.registry import MODELS  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-import slim_mmseg  # noqa: E402,F401
+import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py'

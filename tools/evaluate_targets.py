@@ -25,7 +25,7 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from prettytable import PrettyTable  # noqa: E402
 
-from slim_mmseg.engine import prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
+from slim_mmseg.engine import prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
 
 
 def parse_args(argv=None):

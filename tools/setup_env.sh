@@ -54,6 +54,6 @@ mmcv_ok || { echo "[setup] ERROR: mmcv $MMCV_VERSION with compiled ops did not i
 echo "[setup] mmengine, mmsegmentation and the rest (requirements.txt)"
 "${PIP[@]}" -r requirements.txt
 "${PIP[@]}" --no-deps --no-build-isolation -e .
-"$PY" -c "import mmseg.models, slim_mmseg" || { echo "[setup] ERROR: import check failed" >&2; exit 1; }
+"$PY" -c "import mmseg.models, slim_mmseg.openmmlab" || { echo "[setup] ERROR: import check failed" >&2; exit 1; }
 echo "$stamp_hash" > "$stamp_file"
 echo "[setup] done in $(( $(date +%s) - start )) s: torch $torch_version, $("$PY" -c 'import mmcv, mmengine, mmseg; print("mmcv", mmcv.__version__, "mmengine", mmengine.__version__, "mmseg", mmseg.__version__)')"

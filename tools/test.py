@@ -23,7 +23,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
+from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
 
 
 def parse_args(argv=None):

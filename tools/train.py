@@ -31,7 +31,7 @@ from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner, find_latest_checkpoint  # noqa: E402
 from mmseg.registry import RUNNERS  # noqa: E402
 
-from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg)
+from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
 
 AUTO_RESUME = 'auto'
 

@@ -1,7 +1,7 @@
 # Runtime of the classification configs: epoch-based logging, best checkpoint chosen on the
 # validation metric (source data only; the experiment configs name the key).
 default_scope = 'mmseg'
-custom_imports = dict(imports=['slim_mmseg'], allow_failed_imports=False)
+custom_imports = dict(imports=['slim_mmseg.openmmlab'], allow_failed_imports=False)
 env_cfg = dict(
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -1,7 +1,7 @@
 # Runtime shared by the segmentation configs: mmseg's default_runtime with slim_mmseg registered.
 # Hooks (and with them checkpoint selection) live with the schedules, as in mmseg.
 default_scope = 'mmseg'
-custom_imports = dict(imports=['slim_mmseg'], allow_failed_imports=False)
+custom_imports = dict(imports=['slim_mmseg.openmmlab'], allow_failed_imports=False)
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -54,12 +54,19 @@ class SLIMAdvStyle(BaseModel):
         data_preprocessor: mmengine's Runner passes a config's top-level ``data_preprocessor`` to
             the model it builds; it goes to the wrapped model when that has none of its own.
         init_cfg: mmengine initialisation config.
+        pretrained, train_cfg, test_cfg: set on the model config by ``mmseg.apis.init_model``
+            (to ``None``); a non-``None`` value belongs in the wrapped model's config and is refused.
     """
 
     def __init__(self, model: dict, adversary: Optional[dict] = None, slim: Optional[dict] = None,
                  adv_loss_weight: float = 1.0, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+                 init_cfg: Optional[dict] = None, pretrained: None = None, train_cfg: None = None,
+                 test_cfg: None = None):
         super().__init__(init_cfg=init_cfg)
+        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
+            if value is not None:
+                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
+                                 f'model\'s config (model.model.{key}) instead')
         if data_preprocessor is not None and model.get('data_preprocessor') is None:
             model = dict(model, data_preprocessor=data_preprocessor)
         self.model = MODELS.build(model)

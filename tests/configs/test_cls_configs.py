@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 from mmseg.registry import MODELS
 from mmseg.utils import register_all_modules
 
-import slim_mmseg  # noqa: F401
+import slim_mmseg.openmmlab  # noqa: F401
 
 register_all_modules(init_default_scope=True)
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'

@@ -11,7 +11,7 @@ from seg_batch import random_seg_batch
 
 RECIPE = """
 _base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py']
-custom_imports = dict(imports=['slim_mmseg'], allow_failed_imports=False)
+custom_imports = dict(imports=['slim_mmseg.openmmlab'], allow_failed_imports=False)
 model = dict(
     _delete_=True,
     type='SLIMAdvStyle',

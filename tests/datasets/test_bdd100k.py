@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import slim_mmseg  # noqa: F401
+import slim_mmseg.openmmlab  # noqa: F401
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules

@@ -10,7 +10,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 from state_dump_hook import load_state_dump
 
-import slim_mmseg  # noqa: F401  (installs the allow-list)
+import slim_mmseg.openmmlab  # noqa: F401  (installs the allow-list)
 
 
 def test_resume_restores_iteration_model_and_optimizer_state(tiny_training_run, tool, tmp_path):

@@ -6,7 +6,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.structures import BaseDataElement
 from mmseg.registry import MODELS
 
-import slim_mmseg  # noqa: F401
+import slim_mmseg.openmmlab  # noqa: F401
 from slim_mmseg.core.module_lookup import resolve_module
 from slim_mmseg.core.style_statistics import style_statistics
 

@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import PixelData
 
-import slim_mmseg  # noqa: F401  (registers DeepLabV2Head)
+import slim_mmseg.openmmlab  # noqa: F401  (registers DeepLabV2Head)
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import register_all_modules

@@ -5,7 +5,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmengine.structures import BaseDataElement
 from mmseg.registry import MODELS
 
-import slim_mmseg  # noqa: F401
+import slim_mmseg.openmmlab  # noqa: F401
 from slim_mmseg.engine.pretrained_weights_hook import cached_path, checkpoint_url
 
 

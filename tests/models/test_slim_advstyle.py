@@ -8,7 +8,7 @@ from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from mmseg.utils import register_all_modules
 
-import slim_mmseg  # noqa: F401  (registers SLIMAdvStyle)
+import slim_mmseg.openmmlab  # noqa: F401  (registers SLIMAdvStyle)
 from seg_batch import random_seg_batch
 
 register_all_modules(init_default_scope=True)

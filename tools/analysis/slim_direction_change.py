@@ -25,7 +25,7 @@ from mmengine.runner import Runner, set_random_seed  # noqa: E402
 from mmengine.runner.checkpoint import _load_checkpoint  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 
-import slim_mmseg  # noqa: E402,F401
+import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.analysis import sign_flip_rates  # noqa: E402
 from slim_mmseg.core.adversarial_style import DEFAULT_SLIM_RANDOM_START  # noqa: E402
 
