@@ -3,5 +3,6 @@ from . import decode_heads  # noqa: F401
 from . import backbones, classifiers, torchvision_checkpoints  # noqa: F401
 from .slim_advstyle import SLIMAdvStyle
 from .slim_ddp import SLIMDistributedDataParallel
+from .style_augmented import StyleAugmented
 
-__all__ = ['SLIMAdvStyle', 'SLIMDistributedDataParallel']
+__all__ = ['SLIMAdvStyle', 'SLIMDistributedDataParallel', 'StyleAugmented']

@@ -1,0 +1,22 @@
+"""Feature-level style modules inserted at named positions of any model (torch only).
+
+- :class:`ASA`: adversarial style augmentation with learned control factors (Zhang et al. 2023);
+- :class:`DSU`, :class:`MixStyle`, :class:`PermutedAdaIN` (``pAdaIN``): the DG baselines;
+- :class:`StyleAugmentation`: puts modules of one registered type at positions, by forward hooks;
+- :class:`SLIMControlFactors`: SLIM routed into ASA's control factors.
+"""
+from .asa import ASA, BRANCHES
+from .base import StyleModule
+from .dsu import DSU
+from .gradient_reversal import reverse_gradient
+from .insertion import StyleAugmentation, probe_outputs
+from .mixstyle import MixStyle
+from .padain import PermutedAdaIN
+from .registry import register_style_module, registered_style_modules, style_module_class
+from .slim_control import AdversarialCapture, SLIMControlFactors
+
+__all__ = [
+    'ASA', 'BRANCHES', 'StyleModule', 'DSU', 'reverse_gradient', 'StyleAugmentation', 'probe_outputs',
+    'MixStyle', 'PermutedAdaIN', 'register_style_module', 'registered_style_modules',
+    'style_module_class', 'AdversarialCapture', 'SLIMControlFactors',
+]

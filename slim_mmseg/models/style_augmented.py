@@ -1,0 +1,170 @@
+"""``StyleAugmented``: one config key chooses the feature-level style augmentation of any model.
+
+::
+
+    model = dict(
+        type='StyleAugmented',
+        model=dict(type='EncoderDecoder', ...),          # any mmseg segmentor or our ImageClassifier
+        augmentation=dict(type='ASA', positions=['backbone.layer1', 'backbone.layer2'],
+                          adv_weight=10.0),              # or 'MixStyle' / 'DSU' / 'pAdaIN'; None = ERM
+        slim=dict(layers=['backbone.layer2', 'backbone.layer3'],
+                  losses=['mse', 'ortho', 'reverse'], lambda_range=(-1.0, 1.0)))   # ASA only
+    model_wrapper_cfg = dict(type='SLIMDistributedDataParallel')   # for --launcher pytorch
+
+The style modules (:mod:`slim_mmseg.core.style_modules`) are hooked onto the named positions and
+are identity in evaluation; prediction and testing go to the wrapped model. Optimisation follows
+ASA's ``imcls/scripts/run.sh`` (``TRAINER=Vanilla2``, YBZh/AdvStyle): the control factors are
+parameters of this model, so the config's optimizer holds them beside the weights and one forward,
+one backward and one step train both (the gradient reversal makes the factors ascend). ASA's
+alternative trainer (``trainers/vanilla2_advstyle.py``: a separate momentum-free optimizer for the
+factors and three factor-only steps per weight step) is not implemented: run.sh does not use it.
+To give the factors their own learning rate or no weight decay, use mmengine's ``paramwise_cfg``
+(``custom_keys={'mean_factor': ..., 'std_factor': ...}``).
+
+With ``slim`` set, each step also draws a SLIM layer, loss and weight and routes the SLIM term's
+gradient into the control factors only (:mod:`slim_mmseg.core.style_modules.slim_control`); every
+weight gradient stays ASA's. Logged: the task losses; with SLIM ``slim_layer``, ``slim_loss``
+(indices into the configured lists), ``slim_lambda``, ``slim_skipped`` (1 when no AdvStyle-branch
+module preceded the drawn layer) and ``slim_skipped_total``.
+"""
+from contextlib import nullcontext
+from typing import Callable, ContextManager, Dict, Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapper
+from mmseg.registry import MODELS
+from torch import Tensor
+
+from slim_mmseg.core import SLIMSampler
+from slim_mmseg.core.style_modules import SLIMControlFactors, StyleAugmentation
+
+DEFAULT_PROBE_SIZE = (64, 64)
+
+
+@MODELS.register_module()
+class StyleAugmented(BaseModel):
+    """Args:
+        model: config of the wrapped segmentor or classifier.
+        augmentation: ``dict(type=<registered style module>, positions=[...], seed=None, **module
+            args)``, or ``None`` for ERM.
+        slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
+            ``lambda_range``, ``seed``), or ``None``; needs ``augmentation.type='ASA'``.
+        probe_size: (H, W) of the zero image of the build-time probe forward that finds the
+            positions' channel counts; default: the data preprocessor's ``size``, else 64x64.
+        probe_channels: channels of that image (3).
+        data_preprocessor: the Runner's top-level ``data_preprocessor``; goes to the wrapped model
+            when that has none.
+        init_cfg: mmengine initialisation config.
+        pretrained, train_cfg, test_cfg: set to ``None`` by ``mmseg.apis.init_model``; other values
+            belong in the wrapped model's config and are refused.
+    """
+
+    def __init__(self, model: dict, augmentation: Optional[dict] = None, slim: Optional[dict] = None,
+                 probe_size: Optional[Sequence[int]] = None, probe_channels: int = 3,
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
+        super().__init__(init_cfg=init_cfg)
+        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
+            if value is not None:
+                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
+                                 f'model\'s config (model.model.{key}) instead')
+        if data_preprocessor is not None and model.get('data_preprocessor') is None:
+            model = dict(model, data_preprocessor=data_preprocessor)
+        self.model = MODELS.build(model)
+        self.data_preprocessor = self.model.data_preprocessor
+        if augmentation is None:
+            if slim is not None:
+                raise ValueError('slim needs augmentation=dict(type=\'ASA\', ...): SLIM updates ASA\'s '
+                                 'control factors')
+            self.augmentation = None
+            self.slim = None
+            return
+        augmentation = dict(augmentation)
+        for required in ('type', 'positions'):
+            if required not in augmentation:
+                raise ValueError(f'augmentation needs {required!r}, got {augmentation}')
+        self.probe_shape = (probe_channels, *self._probe_size(probe_size))
+        self.augmentation = StyleAugmentation(
+            self.model, augmentation.pop('positions'), augmentation.pop('type'), run_probe=self._probe,
+            watch=tuple(slim['layers']) if slim else (), **augmentation)
+        self.slim = SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim)) if slim else None
+
+    def _probe_size(self, probe_size) -> Tuple[int, int]:
+        if probe_size is not None:
+            return tuple(probe_size)
+        size = getattr(self.data_preprocessor, 'size', None)
+        return tuple(size) if size else DEFAULT_PROBE_SIZE
+
+    def _probe(self):
+        return self.model(torch.zeros(1, *self.probe_shape), None, mode='tensor')
+
+    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
+        return self.model(inputs, data_samples, mode=mode)
+
+    def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        return self.adversarial_train_step(data, optim_wrapper, outer_forward=self, defer_sync=nullcontext)
+
+    def adversarial_train_step(self, data, optim_wrapper: OptimWrapper, outer_forward: Callable,
+                               defer_sync: Callable[[], ContextManager]) -> Dict[str, Tensor]:
+        """One forward, one backward, one step (ASA's trainer). ``outer_forward`` is the model or
+        its DDP wrapper (:class:`SLIMDistributedDataParallel` calls this method); ``defer_sync``
+        is unused: there is a single backward."""
+        with optim_wrapper.optim_context(self):
+            data = self.data_preprocessor(data, True)
+        inputs, data_samples = data['inputs'], data['data_samples']
+        if self.augmentation is not None and self.augmentation.needs_domains:
+            self.augmentation.set_domains(_domains(data_samples))
+        draw = self.slim.draw() if self.slim is not None else None
+        clean = None
+        if draw is not None:
+            if getattr(optim_wrapper, '_accumulative_counts', 1) != 1:
+                raise ValueError('StyleAugmented with SLIM adds the control-factor gradients after the '
+                                 'backward pass and does not support accumulative_counts > 1')
+            with optim_wrapper.optim_context(self):
+                clean = self.slim.clean_reference(draw.layer, lambda: self.model(inputs, data_samples, mode='tensor'))
+        with optim_wrapper.optim_context(self), \
+                (self.slim.adversarial_capture(draw.layer) if draw is not None else nullcontext()) as record:
+            losses = outer_forward(inputs, data_samples, mode='loss')
+        loss, log_vars = self.parse_losses(losses)
+        if self.augmentation is not None:
+            # Control factors of modules that took the identity branch are not in this step's graph;
+            # a zero term keeps them there, so DDP needs no find_unused_parameters for them.
+            loss = loss + 0.0 * sum(p.sum() for p in self.augmentation.parameters())
+        if draw is None:
+            optim_wrapper.update_params(loss)
+            return log_vars
+        slim_gradients = self.slim.control_gradients(draw, clean, record)
+        optim_wrapper.backward(loss)
+        self.slim.add_control_gradients(slim_gradients, scale=_loss_scale(optim_wrapper))
+        optim_wrapper.step()
+        optim_wrapper.zero_grad()
+        log_vars['slim_layer'] = torch.tensor(float(draw.layer_index))
+        log_vars['slim_loss'] = torch.tensor(float(draw.loss_index))
+        log_vars['slim_lambda'] = torch.tensor(draw.weight)
+        log_vars['slim_skipped'] = torch.tensor(float(not record.upstream))
+        log_vars['slim_skipped_total'] = torch.tensor(float(self.slim.skipped))
+        return log_vars
+
+    # The SLIM sampler's generator travels in the state dict (the style modules carry their own),
+    # so that --resume continues the same draws.
+    def get_extra_state(self) -> Tensor:
+        return self.slim.sampler.generator.get_state() if self.slim is not None else torch.zeros(0, dtype=torch.uint8)
+
+    def set_extra_state(self, state: Tensor) -> None:
+        if self.slim is not None and state.numel():
+            self.slim.sampler.generator.set_state(state.cpu())
+
+
+def _domains(data_samples) -> list:
+    domains = [sample.metainfo.get('domain') for sample in data_samples]
+    if any(d is None for d in domains):
+        raise ValueError("MixStyle(mix='crossdomain') needs a 'domain' metainfo on every data sample; "
+                         'use a domain-tagged dataset or mix=\'random\'')
+    return domains
+
+
+def _loss_scale(optim_wrapper: OptimWrapper) -> float:
+    """The loss scaler's factor (AMP), by which the backward pass scaled the task gradients."""
+    scaler = getattr(optim_wrapper, 'loss_scaler', None)
+    return float(scaler.get_scale()) if scaler is not None and scaler.is_enabled() else 1.0
