@@ -16,7 +16,7 @@ MMCV_WHEEL=${MMCV_WHEEL:-$(ls ../shared/wheels/mmcv-${MMCV_VERSION}-cp311-*.whl 
 # The shared wheel is ABI-tied to this exact torch build.
 MMCV_WHEEL_TORCH=${MMCV_WHEEL_TORCH:-2.13.0+cpu}
 
-stamp_input=$(cat requirements.txt constraints.txt tools/setup_env.sh; echo "$TORCH_SPEC ${FORCE_MMCV_SOURCE:-0}")
+stamp_input=$(cat requirements.txt requirements-nodeps.txt constraints.txt tools/setup_env.sh; echo "$TORCH_SPEC ${FORCE_MMCV_SOURCE:-0}")
 stamp_hash=$(printf '%s' "$stamp_input" | sha256sum | cut -d' ' -f1)
 stamp_file="$VENV/.slim_mmseg_setup"
 if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp_hash" ]; then
@@ -51,8 +51,11 @@ else
 fi
 mmcv_ok || { echo "[setup] ERROR: mmcv $MMCV_VERSION with compiled ops did not install" >&2; exit 1; }
 
-echo "[setup] mmengine, mmsegmentation and the rest (requirements.txt)"
-"${PIP[@]}" -r requirements.txt
+echo "[setup] mmengine, mmsegmentation and the rest (requirements.txt, requirements-nodeps.txt)"
+# Nothing below may replace the torch that mmcv was built against.
+echo "torch==$torch_version" > "$VENV/torch-constraint.txt"
+"${PIP[@]}" -c "$VENV/torch-constraint.txt" -r requirements.txt
+"${PIP[@]}" -c "$VENV/torch-constraint.txt" --no-deps -r requirements-nodeps.txt
 "${PIP[@]}" --no-deps --no-build-isolation -e .
 "$PY" -c "import mmseg.models, slim_mmseg.openmmlab" || { echo "[setup] ERROR: import check failed" >&2; exit 1; }
 echo "$stamp_hash" > "$stamp_file"
