@@ -2,3 +2,4 @@
 from . import cifar10, cifar10c, digits_style_shift, pacs, transforms  # noqa: F401
 from . import bdd100k, mapillary  # noqa: F401
 from . import cityscapes_domain, gta5, synthstreets  # noqa: F401  (SynthStreets / GTA5 / domain tags)
+from . import office_home, terra_incognita, vlcs  # noqa: F401  (DomainBed image folders)
