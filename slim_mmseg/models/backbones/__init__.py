@@ -1,3 +1,5 @@
+from .cifar_resnet import CIFARResNet
+from .preact_resnet import PreActResNet
 from .wide_resnet import WideResNet
 
-__all__ = ['WideResNet']
+__all__ = ['CIFARResNet', 'PreActResNet', 'WideResNet']

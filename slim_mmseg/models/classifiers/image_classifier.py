@@ -7,8 +7,12 @@ submodules reachable by dotted names (``backbone.layer1``, ``head``).
 Data samples are ``mmengine.structures.BaseDataElement`` objects carrying ``gt_label`` (a 0-d long
 tensor) and any metainfo of the dataset (e.g. ``domain``); ``predict`` adds ``pred_label`` and
 ``pred_score`` (softmax probabilities).
+
+Pixel-space attacks (adversarial training, robust evaluation) take their budget in pixel units on
+inputs in [0, 1]: the data preprocessor then only scales (``mean=[0] * C, std=[255] * C``) and
+``input_mean`` / ``input_std`` normalise inside the model, so that the attacked tensor is the image.
 """
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -26,6 +30,9 @@ class ImageClassifier(BaseModel):
         in_channels: channels of the last backbone feature map.
         dropout: dropout probability before the linear head.
         data_preprocessor: e.g. ``dict(type='ImgDataPreprocessor', mean=..., std=...)``.
+        input_mean, input_std: per-channel normalisation applied inside the model to its input,
+            ``(x - input_mean) / input_std`` (e.g. CIFAR-10's statistics in [0, 1] units when the
+            preprocessor maps pixels to [0, 1]); ``None`` (default): no normalisation here.
         init_cfg: mmengine init config of the whole model (the backbone has its own).
     """
 
@@ -35,8 +42,19 @@ class ImageClassifier(BaseModel):
                  in_channels: int,
                  dropout: float = 0.0,
                  data_preprocessor: Optional[dict] = None,
+                 input_mean: Optional[Sequence[float]] = None,
+                 input_std: Optional[Sequence[float]] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if (input_mean is None) != (input_std is None):
+            raise ValueError('ImageClassifier: give both input_mean and input_std, or neither')
+        if input_std is not None and min(input_std) <= 0:
+            raise ValueError(f'ImageClassifier: input_std must be positive, got {input_std}')
+        # Not persistent: configuration, not learned state (older checkpoints still load).
+        for name, values in (('input_mean', input_mean), ('input_std', input_std)):
+            self.register_buffer(name, None if values is None else
+                                 torch.tensor(values, dtype=torch.float32).view(1, -1, 1, 1),
+                                 persistent=False)
         self.backbone = MODELS.build(backbone)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout)
@@ -44,6 +62,8 @@ class ImageClassifier(BaseModel):
         self.num_classes = num_classes
 
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
+        if self.input_mean is not None:
+            inputs = (inputs - self.input_mean) / self.input_std
         feature_map = self.backbone(inputs)[-1]
         return self.pool(feature_map).flatten(1)
 
