@@ -48,7 +48,8 @@ def parse_args(argv=None):
 
 def target_datasets(cfg):
     dataset = cfg.test_dataloader.dataset
-    datasets = dataset.datasets if dataset.type == 'ConcatDataset' else [dataset]
+    # ConcatDataset or MultiDomainDataset (a ConcatDataset with the inference pipeline)
+    datasets = dataset.datasets if 'datasets' in dataset else [dataset]
     missing = [d.type for d in datasets if not d.get('domain')]
     if missing:
         raise ValueError(f'test_dataloader datasets {missing} have no domain=...: '

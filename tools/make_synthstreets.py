@@ -12,8 +12,7 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from slim_mmseg.datasets.synthstreets import (DEFAULT_OUT, TARGET_DOMAINS,  # noqa: E402
-                                              SynthStreetsSpec, generate)
+from slim_mmseg.synthstreets import DEFAULT_OUT, TARGET_DOMAINS, SynthStreetsSpec, generate  # noqa: E402
 
 
 def parse_args(argv=None):

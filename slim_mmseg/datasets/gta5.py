@@ -1,7 +1,6 @@
 """GTA5 (Richter et al., 2016) in its released layout: ``images/*.png`` and ``labels/*.png``."""
-import os.path as osp
 from collections import Counter
-from typing import List, Optional
+from typing import Optional
 
 from mmcv.transforms import LoadAnnotations as MMCVLoadAnnotations
 from mmseg.datasets import BaseSegDataset
@@ -9,7 +8,7 @@ from mmseg.registry import DATASETS
 
 from .cityscapes_labels import TRAIN_CLASSES, TRAIN_PALETTE
 from .domain_tag import DomainTagMixin
-from .missing_data import SYNTHSTREETS_HINT, require_dir, require_file, require_files
+from .missing_data import SYNTHSTREETS_HINT, DataFolderCheckMixin
 from .transforms.load_gta5_annotations import LoadGTA5Annotations
 
 GTA5_HINT = ('Real GTA5: download images and labels from https://download.visinf.tu-darmstadt.de/data/'
@@ -18,7 +17,7 @@ GTA5_HINT = ('Real GTA5: download images and labels from https://download.visinf
 
 
 @DATASETS.register_module()
-class GTA5Dataset(DomainTagMixin, BaseSegDataset):
+class GTA5Dataset(DataFolderCheckMixin, DomainTagMixin, BaseSegDataset):
     """GTA5 with the 19 Cityscapes classes; label files hold Cityscapes LABEL ids (road=7, car=26, ...).
 
     The pipeline must load annotations with ``LoadGTA5Annotations``, which maps label ids to train ids
@@ -35,6 +34,8 @@ class GTA5Dataset(DomainTagMixin, BaseSegDataset):
         Other arguments as BaseSegDataset; the defaults match the released layout.
     """
     METAINFO = dict(classes=TRAIN_CLASSES, palette=[list(c) for c in TRAIN_PALETTE])
+    DATA_NAME = 'GTA5'
+    DATA_HINT = GTA5_HINT
 
     def __init__(self, img_suffix: str = '.png', seg_map_suffix: str = '.png',
                  data_prefix: dict = dict(img_path='images', seg_map_path='labels'), **kwargs) -> None:
@@ -48,19 +49,6 @@ class GTA5Dataset(DomainTagMixin, BaseSegDataset):
             raise ValueError(
                 f'GTA5Dataset labels hold Cityscapes label ids; {type(loaders[0]).__name__} would use them '
                 f'as train ids. Use dict(type="LoadGTA5Annotations") in the pipeline instead.')
-
-    def load_data_list(self) -> List[dict]:
-        require_dir(self.data_prefix['img_path'], 'GTA5 image folder', GTA5_HINT)
-        require_dir(self.data_prefix['seg_map_path'], 'GTA5 label folder', GTA5_HINT)
-        if self.ann_file:
-            require_file(self.ann_file, 'GTA5 split list (ann_file)', GTA5_HINT)
-        data_list = super().load_data_list()
-        if not data_list:
-            folder = osp.abspath(self.data_prefix['img_path'])
-            raise FileNotFoundError(f'no *{self.img_suffix} images in {folder}. {GTA5_HINT}')
-        require_files([d['img_path'] for d in data_list], 'GTA5 images', GTA5_HINT)
-        require_files([d['seg_map_path'] for d in data_list], 'GTA5 label maps', GTA5_HINT)
-        return data_list
 
     @property
     def unknown_label_pixels(self) -> Optional[Counter]:

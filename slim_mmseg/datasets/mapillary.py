@@ -6,14 +6,11 @@ predicts Cityscapes' 19, so the DG protocol maps the labels first
 the result with Cityscapes' class names and palette, in Cityscapes' class order: per-class IoUs
 line up across all targets.
 """
-import os.path as osp
-from typing import List
-
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
 from mmseg.registry import DATASETS
 
 from .domain_tag import DomainTagMixin
-from .missing_data import require_dir
+from .missing_data import DataFolderCheckMixin
 
 MAPILLARY_HINT = ('Download Mapillary Vistas v1.2 from https://www.mapillary.com/dataset/vistas, '
                   'extract it to data/mapillary and run `python tools/convert_datasets/mapillary.py '
@@ -21,23 +18,14 @@ MAPILLARY_HINT = ('Download Mapillary Vistas v1.2 from https://www.mapillary.com
 
 
 @DATASETS.register_module()
-class MapillaryCityscapesDataset(DomainTagMixin, BaseSegDataset):
+class MapillaryCityscapesDataset(DataFolderCheckMixin, DomainTagMixin, BaseSegDataset):
     """``<data_root>/<img_path>/<key>.jpg`` with ``<data_root>/<seg_map_path>/<key>.png`` train ids
     (0..18, 255 ignored), as written by ``tools/convert_datasets/mapillary.py``; accepts
     ``domain='<name>'`` (see :class:`.DomainTagMixin`)."""
 
     METAINFO = CityscapesDataset.METAINFO
+    DATA_NAME = 'Mapillary (Cityscapes classes)'
+    DATA_HINT = MAPILLARY_HINT
 
     def __init__(self, img_suffix='.jpg', seg_map_suffix='.png', **kwargs):
         super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
-
-    def load_data_list(self) -> List[dict]:
-        require_dir(self.data_prefix['img_path'], 'Mapillary (Cityscapes classes) image folder',
-                    MAPILLARY_HINT)
-        require_dir(self.data_prefix['seg_map_path'], 'Mapillary (Cityscapes classes) label folder',
-                    MAPILLARY_HINT)
-        data_list = super().load_data_list()
-        if not data_list:
-            raise FileNotFoundError(f'no *{self.img_suffix} images under '
-                                    f'{osp.abspath(self.data_prefix["img_path"])}. {MAPILLARY_HINT}')
-        return data_list

@@ -6,7 +6,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
 
-from slim_mmseg.datasets.synthstreets import SynthStreetsSpec, generate
+from slim_mmseg.synthstreets import SynthStreetsSpec, generate
 
 CONFIG = Path(__file__).resolve().parents[2] / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'
 

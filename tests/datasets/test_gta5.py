@@ -10,7 +10,7 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 from slim_mmseg.datasets.cityscapes_labels import LABEL_ID_TO_TRAIN_ID, label_ids_to_train_ids
-from slim_mmseg.datasets.synthstreets import SynthStreetsSpec, generate
+from slim_mmseg.synthstreets import SynthStreetsSpec, generate
 from slim_mmseg.datasets.transforms.load_gta5_annotations import UnknownLabelWarning
 
 META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'domain')

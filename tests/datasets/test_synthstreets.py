@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from slim_mmseg.datasets.cityscapes_labels import LABEL_ID_TO_TRAIN_ID, LABEL_NAME_TO_ID
-from slim_mmseg.datasets.synthstreets import MANIFEST_NAME, SynthStreetsSpec, generate, render_sample
+from slim_mmseg.synthstreets import MANIFEST_NAME, SynthStreetsSpec, generate, render_sample
 
 TINY = SynthStreetsSpec(seed=0, height=32, width=64, source_train=3, source_val=2, target_train=1,
                         target_val=2, targets=('overcast', 'foggy'))

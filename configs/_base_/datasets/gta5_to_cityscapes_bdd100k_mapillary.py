@@ -28,7 +28,9 @@ source_test_pipeline = [
     dict(type='LoadGTA5Annotations'),
     dict(type='PackSegInputs', meta_keys=meta_keys),
 ]
-# Target labels are train ids already (prepared by tools/convert_datasets/*).
+# Target labels are train ids already (prepared by tools/convert_datasets/*). Also the pipeline of
+# any new image: mmseg.apis.inference_model and MMSegInferencer read the top-level `test_pipeline`
+# and drop its LoadAnnotations.
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
@@ -85,7 +87,10 @@ test_dataloader = dict(
     num_workers=4,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='ConcatDataset', datasets=[cityscapes_val, bdd100k_val, mapillary_val]))
+    # MultiDomainDataset: a ConcatDataset that also carries the single-image pipeline mmseg's
+    # MMSegInferencer reads from test_dataloader.dataset.pipeline.
+    dataset=dict(type='MultiDomainDataset', datasets=[cityscapes_val, bdd100k_val, mapillary_val],
+                 pipeline=test_pipeline))
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 # Per target mIoU, their unweighted mean (target_mean/mIoU) and per-class IoU per target.
 test_evaluator = dict(

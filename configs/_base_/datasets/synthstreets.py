@@ -20,7 +20,9 @@ source_test_pipeline = [
     dict(type='LoadGTA5Annotations'),
     dict(type='PackSegInputs', meta_keys=meta_keys),
 ]
-target_test_pipeline = [
+# Cityscapes-layout targets (train-id labels), and any new image: mmseg.apis.inference_model and
+# MMSegInferencer read the top-level `test_pipeline` and drop its LoadAnnotations.
+test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs', meta_keys=meta_keys),
@@ -41,7 +43,7 @@ target_vals = [
          data_root=f'{data_root}/{name}',
          data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
          domain=name,
-         pipeline=target_test_pipeline) for name in target_domains
+         pipeline=test_pipeline) for name in target_domains
 ]
 train_dataloader = dict(
     batch_size=4,
@@ -54,7 +56,9 @@ val_dataloader = dict(
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='ConcatDataset', datasets=[source_val] + target_vals))
+    # MultiDomainDataset: a ConcatDataset that also carries the single-image pipeline mmseg's
+    # MMSegInferencer reads from test_dataloader.dataset.pipeline.
+    dataset=dict(type='MultiDomainDataset', datasets=[source_val] + target_vals, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='MultiDomainIoUMetric', target_domains=target_domains)
 test_evaluator = dict(type='MultiDomainIoUMetric', target_domains=target_domains, per_class=True)

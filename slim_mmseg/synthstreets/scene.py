@@ -1,65 +1,20 @@
-"""SynthStreets: a procedural stand-in for GTA5 -> {Cityscapes, ...} domain generalisation.
+"""SynthStreets scenes: one street drawn in perspective, as label ids, albedo and depth.
 
-Street scenes are drawn in perspective (a road vanishing at the horizon, sidewalks, building facades
-with windows or a park with terrain, trees, a wall or fence, and cars, trucks, buses, persons, riders
-with bicycles or motorcycles, poles with traffic signs and lights) and labelled with Cityscapes label
-ids. Every image comes from its own numpy Generator seeded by (seed, domain, split, index), so the same
-seed gives byte-identical files and changing one count never changes the other images.
-
-All domains share ONE layout distribution; they differ in style only:
-
-- ``gta5`` (source): vivid, sharp, clean renderings, written in the real GTA5 layout with label ids.
-- ``overcast``: washed-out, desaturated, greenish-grey palette, dirtier (stronger) surface texture and
-  slight blur, i.e. a GTA5 -> Cityscapes-like look.
-- ``foggy``: depth-dependent fog (far things fade into a grey veil) and blur.
-- ``dusk``: dark, warm-tinted, low-contrast illumination with strong sensor noise.
-
-Targets are written in the real Cityscapes layout with train ids, so mmseg's CityscapesDataset reads
-them unchanged. ``tools/make_synthstreets.py`` is the command-line entry point.
+A road vanishing at the horizon, sidewalks, building facades with windows or a park with terrain,
+trees, a wall or fence, and cars, trucks, buses, persons, riders with bicycles or motorcycles,
+poles with traffic signs and lights, labelled with Cityscapes label ids. Every domain shares this
+layout distribution; :mod:`.styles` turns a scene into a domain's image.
 """
-import json
-import os
-import os.path as osp
-import shutil
-from dataclasses import asdict, dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
-from PIL import Image
 
-from .cityscapes_labels import LABEL_ID_LOOKUP, LABEL_NAME_TO_ID, TRAIN_PALETTE
-
-GENERATOR_VERSION = 2
-MANIFEST_NAME = 'synthstreets.json'
-SOURCE_DOMAIN = 'gta5'
-TARGET_DOMAINS = ('overcast', 'foggy', 'dusk')
-# One invented city per target split; Cityscapes file names are <city>_<sequence>_<frame>_<suffix>.
-TARGET_CITIES = {'train': 'westville', 'val': 'eastville'}
-DEFAULT_OUT = 'data/synthstreets'
-MAKE_COMMAND = f'python tools/make_synthstreets.py --out {DEFAULT_OUT}'
+from slim_mmseg.datasets.cityscapes_labels import LABEL_NAME_TO_ID
 
 _ID = LABEL_NAME_TO_ID
 # Sky and everything at the horizon get this depth: far enough for fog to fully cover them.
-_FAR = 60.0
-
-
-@dataclass(frozen=True)
-class SynthStreetsSpec:
-    """What to generate. The defaults are the demo dataset; tests use tiny counts and sizes."""
-    seed: int = 0
-    height: int = 128
-    width: int = 256
-    source_train: int = 400
-    source_val: int = 50
-    target_train: int = 50
-    target_val: int = 50
-    targets: Tuple[str, ...] = TARGET_DOMAINS
-
-    def manifest(self) -> dict:
-        # JSON round trip: the manifest on disk (lists, not tuples) must compare equal to a fresh one.
-        return json.loads(json.dumps(dict(generator_version=GENERATOR_VERSION, **asdict(self))))
-
+FAR_DEPTH = 60.0
 
 class _Canvas:
     """Label ids, RGB albedo and depth of one scene, painted back to front."""
@@ -68,7 +23,7 @@ class _Canvas:
         self.height, self.width = height, width
         self.label = np.full((height, width), _ID['sky'], np.uint8)
         self.albedo = np.zeros((height, width, 3), np.uint8)
-        self.depth = np.full((height, width), _FAR, np.float32)
+        self.depth = np.full((height, width), FAR_DEPTH, np.float32)
 
     def polygon(self, points, label: Optional[int], color, depth: Optional[float] = None):
         pts = [np.round(np.asarray(points, np.float64)).astype(np.int32)]
@@ -138,7 +93,7 @@ def _paint_ground(c: _Canvas, s: _Street, rng: np.random.Generator, sides: Dict[
     rows = np.arange(c.height, dtype=np.float32)[:, None]
     t = np.clip((rows + 0.5 - s.horizon) / (c.height - s.horizon), 1e-3, None)
     ground = np.broadcast_to(rows > s.horizon, c.depth.shape)
-    c.depth[ground] = np.broadcast_to(np.minimum(1.0 / t, _FAR), c.depth.shape)[ground]
+    c.depth[ground] = np.broadcast_to(np.minimum(1.0 / t, FAR_DEPTH), c.depth.shape)[ground]
 
     left_edge, right_edge = s.road[0] - s.sidewalk[0], s.road[1] + s.sidewalk[1]
     far_side = 8.0 * c.width
@@ -172,7 +127,7 @@ _FACADE_COLORS = ((196, 178, 140), (150, 72, 55), (130, 130, 135), (225, 220, 20
 def _paint_buildings(c: _Canvas, s: _Street, rng: np.random.Generator, lateral: float):
     segments = []
     depth = rng.uniform(0.6, 0.9)
-    while depth < _FAR:
+    while depth < FAR_DEPTH:
         nxt = depth * rng.uniform(1.3, 2.3)
         segments.append((1.0 / nxt, 1.0 / depth))
         depth = nxt
@@ -223,7 +178,7 @@ def _paint_skyline(c: _Canvas, s: _Street, rng: np.random.Generator):
         w = c.width * rng.uniform(0.03, 0.09)
         top = s.horizon - c.height * rng.uniform(0.02, 0.12)
         c.rect(x, top, x + w, s.horizon + 1, _ID['building'],
-               _jitter(rng, _FACADE_COLORS[rng.integers(len(_FACADE_COLORS))], 10), _FAR * 0.9)
+               _jitter(rng, _FACADE_COLORS[rng.integers(len(_FACADE_COLORS))], 10), FAR_DEPTH * 0.9)
         x += w
 
 
@@ -407,181 +362,3 @@ def render_scene(rng: np.random.Generator, height: int, width: int):
         painter(c, s, rng, t, lateral)
     _paint_void(c, rng)
     return c.label, c.albedo, c.depth
-
-
-def _smooth_noise(rng: np.random.Generator, height: int, width: int, cells: int) -> np.ndarray:
-    coarse = rng.standard_normal((cells, 2 * cells)).astype(np.float32)
-    return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
-
-
-def _texture(rng, albedo: np.ndarray, label: np.ndarray, strength: float, grain: float) -> np.ndarray:
-    """Surface texture: blotchy low-frequency shading, leafy speckle on vegetation, pixel grain."""
-    h, w = label.shape
-    img = albedo.astype(np.float32) / 255.0
-    blotches = 0.6 * _smooth_noise(rng, h, w, 4) + 0.4 * _smooth_noise(rng, h, w, 16)
-    img *= (1.0 + strength * blotches)[..., None]
-    leaves = label == _ID['vegetation']
-    img[leaves] *= 1.0 + 2.0 * strength * rng.standard_normal((int(leaves.sum()), 1)).astype(np.float32)
-    img += grain * rng.standard_normal(img.shape).astype(np.float32)
-    return np.clip(img, 0.0, 1.0)
-
-
-def _blur(img: np.ndarray, sigma: float) -> np.ndarray:
-    return cv2.GaussianBlur(img, (0, 0), sigma)
-
-
-def _saturation(img: np.ndarray, factor: float) -> np.ndarray:
-    gray = img.mean(axis=2, keepdims=True)
-    return gray + factor * (img - gray)
-
-
-def _style_gta5(rng, albedo, label, depth):
-    img = _texture(rng, albedo, label, strength=0.08, grain=0.01)
-    return np.clip(_saturation(img, rng.uniform(1.05, 1.25)) * rng.uniform(0.95, 1.1), 0, 1)
-
-
-def _style_overcast(rng, albedo, label, depth):
-    img = _texture(rng, albedo, label, strength=0.3, grain=0.03)
-    img = _saturation(img, rng.uniform(0.25, 0.45))
-    img = img * np.float32(rng.uniform(0.55, 0.7)) + np.float32(rng.uniform(0.12, 0.2))
-    img = img * np.asarray([0.92, 1.0, 0.9], np.float32)
-    return np.clip(_blur(img, 0.8), 0, 1)
-
-
-def _style_foggy(rng, albedo, label, depth):
-    img = _texture(rng, albedo, label, strength=0.08, grain=0.015)
-    density = rng.uniform(3.0, 4.5)
-    transmission = np.exp(-density * np.minimum(depth, _FAR) / _FAR * 1.6)[..., None]
-    veil = np.asarray(rng.uniform(0.72, 0.85) + rng.normal(0, 0.02, 3), np.float32)
-    img = img * transmission * np.float32(0.85) + veil * (1 - transmission)
-    return np.clip(_blur(img.astype(np.float32), 1.0), 0, 1)
-
-
-def _style_dusk(rng, albedo, label, depth):
-    img = _texture(rng, albedo, label, strength=0.08, grain=0.0)
-    img = np.power(img, np.float32(rng.uniform(1.1, 1.3))) * np.float32(rng.uniform(0.45, 0.6))
-    img = img * np.asarray([1.25, 0.9, 0.75], np.float32) + np.asarray([0.05, 0.02, 0.06], np.float32)
-    img += np.float32(0.035) * rng.standard_normal(img.shape).astype(np.float32)
-    return np.clip(img, 0, 1)
-
-
-STYLES: Dict[str, Callable] = dict(gta5=_style_gta5, overcast=_style_overcast, foggy=_style_foggy,
-                                   dusk=_style_dusk)
-_DOMAIN_INDEX = {name: k for k, name in enumerate(STYLES)}
-_SPLIT_INDEX = {'train': 0, 'val': 1}
-
-
-def render_sample(seed: int, domain: str, split: str, index: int, height: int = 128, width: int = 256):
-    """One styled sample: (RGB uint8 image, Cityscapes label ids uint8). Pure function of its args."""
-    if domain not in STYLES:
-        raise ValueError(f'unknown SynthStreets domain {domain!r}; valid: {sorted(STYLES)}')
-    rng = np.random.default_rng([seed, _DOMAIN_INDEX[domain], _SPLIT_INDEX[split], index])
-    label, albedo, depth = render_scene(rng, height, width)
-    image = STYLES[domain](rng, albedo, label, depth)
-    return np.round(image * 255).astype(np.uint8), label
-
-
-def _label_id_palette() -> List[int]:
-    """Colour of every label id (its train class' colour; black for ids outside the 19 classes)."""
-    palette = np.zeros((256, 3), np.uint8)
-    for label_id in range(256):
-        train_id = LABEL_ID_LOOKUP[label_id]
-        if train_id != 255:
-            palette[label_id] = TRAIN_PALETTE[train_id]
-    return palette.ravel().tolist()
-
-
-def _write_rgb(path: str, image: np.ndarray):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    if not cv2.imwrite(path, image[..., ::-1]):
-        raise OSError(f'could not write {path}')
-
-
-def _write_gray(path: str, array: np.ndarray, palette: Optional[List[int]] = None):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    height, width = array.shape
-    if palette is None:
-        img = Image.frombytes('L', (width, height), np.ascontiguousarray(array).tobytes())
-    else:
-        # Real GTA5 labels are palette PNGs: pixel values are label ids, the palette only aids viewing.
-        img = Image.frombytes('P', (width, height), np.ascontiguousarray(array).tobytes())
-        img.putpalette(palette)
-    img.save(path)
-
-
-def _read_manifest(out: str) -> Optional[dict]:
-    path = osp.join(out, MANIFEST_NAME)
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
-
-
-def _clear_previous(out: str, previous: Optional[dict]):
-    """Remove the domain folders of an earlier generation; refuse to touch folders that are not ours."""
-    if previous is None:
-        if osp.isdir(out) and os.listdir(out):
-            raise FileExistsError(
-                f'{out} exists, is not empty and has no {MANIFEST_NAME}: refusing to write SynthStreets '
-                f'into it. Choose another --out or remove the folder.')
-        return
-    os.remove(osp.join(out, MANIFEST_NAME))
-    for domain in [SOURCE_DOMAIN] + list(previous['targets']):
-        shutil.rmtree(osp.join(out, domain), ignore_errors=True)
-
-
-def generate(out: str, spec: SynthStreetsSpec = SynthStreetsSpec(), log: Callable[[str], None] = print
-             ) -> dict:
-    """Write SynthStreets under ``out`` unless the same spec is already there; return the manifest.
-
-    Layout: ``out/gta5/{images,labels}/NNNNN.png`` (labels: label ids), ``out/gta5/splits/{train,val}.txt``
-    and, per target, ``out/<target>/leftImg8bit/<split>/<city>/<city>_000000_NNNNNN_leftImg8bit.png``
-    with ``out/<target>/gtFine/<split>/<city>/<same>_gtFine_labelTrainIds.png`` (train ids, 255 ignore).
-    The manifest is written last, so an interrupted run is regenerated from scratch next time.
-    """
-    unknown = sorted(set(spec.targets) - set(TARGET_DOMAINS))
-    if unknown:
-        raise ValueError(f'unknown target domains {unknown}; valid: {list(TARGET_DOMAINS)}')
-    manifest = spec.manifest()
-    previous = _read_manifest(out)
-    if previous is not None and {k: v for k, v in previous.items() if k != 'files'} == manifest:
-        log(f'SynthStreets (generator v{GENERATOR_VERSION}, seed {spec.seed}) already in {out}; '
-            f'nothing to do.')
-        return previous
-    _clear_previous(out, previous)
-
-    files: Dict[str, int] = {}
-    palette = _label_id_palette()
-    source_ids = np.random.default_rng([spec.seed, 99]).permutation(spec.source_train + spec.source_val)
-    splits = {'train': sorted(source_ids[:spec.source_train]), 'val': sorted(source_ids[spec.source_train:])}
-    source = osp.join(out, SOURCE_DOMAIN)
-    for split, ids in splits.items():
-        names = [f'{i + 1:05d}' for i in ids]
-        for i, name in zip(ids, names):
-            image, label = render_sample(spec.seed, SOURCE_DOMAIN, split, int(i), spec.height, spec.width)
-            _write_rgb(osp.join(source, 'images', f'{name}.png'), image)
-            _write_gray(osp.join(source, 'labels', f'{name}.png'), label, palette)
-        os.makedirs(osp.join(source, 'splits'), exist_ok=True)
-        with open(osp.join(source, 'splits', f'{split}.txt'), 'w') as f:
-            f.write(''.join(f'{name}\n' for name in names))
-        files[f'{SOURCE_DOMAIN}/{split}'] = len(names)
-        log(f'wrote {len(names)} {SOURCE_DOMAIN} {split} images + label-id maps to {source} '
-            f'(split list: {osp.join(source, "splits", split + ".txt")})')
-
-    for target in spec.targets:
-        for split, count in (('train', spec.target_train), ('val', spec.target_val)):
-            city = TARGET_CITIES[split]
-            for i in range(count):
-                image, label = render_sample(spec.seed, target, split, i, spec.height, spec.width)
-                stem = f'{city}_000000_{i:06d}'
-                _write_rgb(osp.join(out, target, 'leftImg8bit', split, city, f'{stem}_leftImg8bit.png'),
-                           image)
-                _write_gray(osp.join(out, target, 'gtFine', split, city, f'{stem}_gtFine_labelTrainIds.png'),
-                            LABEL_ID_LOOKUP[label])
-            files[f'{target}/{split}'] = count
-            log(f'wrote {count} {target} {split} images + train-id maps to {osp.join(out, target)}')
-
-    manifest['files'] = files
-    with open(osp.join(out, MANIFEST_NAME), 'w') as f:
-        json.dump(manifest, f, indent=2)
-    return manifest
