@@ -5,7 +5,10 @@ inner loop never changes the model's state; they differ in the statistics used t
 
 - ``'batch'``: the current (adversarial) batch's statistics, as the outer update on the same
   samples will use them;
-- ``'running'``: the running statistics, as at evaluation time.
+- ``'running'``: the running statistics, as at evaluation time;
+- ``'eval'``: the whole model in evaluation mode (dropout off too), as adversarial-training attacks
+  run it (TRADES' ``trades.py`` and MART's ``mart.py`` call ``model.eval()`` for the attack); every
+  module's mode is restored afterwards.
 """
 from contextlib import contextmanager
 from typing import Callable, ContextManager, Dict, Iterator
@@ -45,7 +48,21 @@ def batchnorm_running_statistics(model: nn.Module) -> ContextManager[None]:
     return _switched_off(model, 'training')
 
 
+@contextmanager
+def evaluation_mode(model: nn.Module) -> Iterator[None]:
+    """Inside the block the whole model is in evaluation mode; each module's own mode is restored
+    afterwards (a model whose parts are in different modes keeps them)."""
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for module, training in modes:
+            module.training = training
+
+
 NORM_MODES: Dict[str, Callable[[nn.Module], ContextManager[None]]] = {
     'batch': batchnorm_statistics_frozen,
     'running': batchnorm_running_statistics,
+    'eval': evaluation_mode,
 }

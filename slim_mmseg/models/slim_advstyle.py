@@ -74,6 +74,8 @@ class SLIMAdvStyle(BaseModel):
         sampler = SLIMSampler(**slim) if slim is not None else None
         self.adversary = AdversarialStyleGenerator(**(adversary or {}), slim=sampler)
         self.adversary.check_names(self.model)
+        # Registered as a submodule so that the adversary's random streams travel in checkpoints.
+        self.adversary_state = self.adversary.state
         self.adv_loss_weight = adv_loss_weight
         # Switched by SLIMAdvStyleHook (start iteration); plain ERM steps while False.
         self.adversarial_enabled = True
@@ -102,31 +104,35 @@ class SLIMAdvStyle(BaseModel):
         with optim_wrapper.optim_context(self):
             data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
-        adversarial = self.adversarial_enabled
-        draw = self.adversary.draw() if adversarial else None
-
-        with defer_sync() if adversarial else nullcontext():
-            with optim_wrapper.optim_context(self), \
-                    (self.adversary.record_clean(self.model, inputs, draw) if adversarial else nullcontext()) as reference:
+        if not self.adversarial_enabled:
+            with optim_wrapper.optim_context(self):
                 clean_losses = outer_forward(inputs, data_samples, mode='loss')
             clean_loss, log_vars = self.parse_losses(clean_losses)
-            optim_wrapper.backward(clean_loss)
-        if not adversarial:
-            optim_wrapper.step()
-            optim_wrapper.zero_grad()
+            optim_wrapper.update_params(clean_loss)
             return log_vars
 
         def task_loss(styled_inputs: Tensor) -> Tensor:
             return self.parse_losses(self.model(styled_inputs, data_samples, mode='loss'))[0]
 
+        def clean_pass(clean_inputs: Tensor):
+            with defer_sync():
+                with optim_wrapper.optim_context(self):
+                    clean_loss, clean_vars = self.parse_losses(outer_forward(clean_inputs, data_samples, mode='loss'))
+                optim_wrapper.backward(clean_loss)
+            return clean_vars
+
+        def adversarial_pass(adv_inputs: Tensor):
+            with optim_wrapper.optim_context(self):
+                adv_loss, adv_vars = self.parse_losses(outer_forward(adv_inputs, data_samples, mode='loss'))
+            optim_wrapper.backward(self.adv_loss_weight * adv_loss)
+            return adv_vars
+
         with optim_wrapper.optim_context(self):
-            style = self.adversary.generate(self.model, inputs, reference, draw, task_loss)
-            with self.adversary.apply(self.model, inputs, style) as adv_inputs:
-                adv_losses = outer_forward(adv_inputs, data_samples, mode='loss')
-        adv_loss, adv_vars = self.parse_losses(adv_losses)
-        optim_wrapper.backward(self.adv_loss_weight * adv_loss)
+            step = self.adversary.step(self.model, inputs, task_loss, clean_pass, adversarial_pass)
         optim_wrapper.step()
         optim_wrapper.zero_grad()
+        log_vars, adv_vars, style, draw = step.clean, step.adversarial, step.style, step.draw
+        adv_inputs = step.adversarial_inputs
 
         if self.keep_batch:
             self.last_batch = dict(inputs=inputs.detach(), adv_inputs=adv_inputs.detach(),
@@ -140,11 +146,10 @@ class SLIMAdvStyle(BaseModel):
             log_vars['slim_lambda'] = torch.tensor(draw.weight)
         return log_vars
 
-    # The adversary's random generators travel in the model's state dict (as one uint8 tensor,
-    # which mmengine's initial parameter broadcast can handle), so that a resumed run continues
-    # the same SLIM draws and random starts.
-    def get_extra_state(self) -> Tensor:
-        return self.adversary.get_state()
-
-    def set_extra_state(self, state: Tensor) -> None:
-        self.adversary.set_state(state)
+    # Checkpoints of slim-mmseg <= 0.1 packed the adversary's random states into one tensor under
+    # this wrapper's ``_extra_state``; they are converted to the named entries on load.
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        packed = state_dict.pop(prefix + '_extra_state', None)
+        if packed is not None:
+            state_dict.update(self.adversary.legacy_state_dict(packed, prefix + 'adversary_state.'))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

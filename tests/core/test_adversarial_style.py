@@ -151,10 +151,10 @@ def test_random_start_is_seeded_and_resumable(tiny_model, tiny_batch):
     sa = run(a, tiny_model, images, labels)[1].statistics[INPUT][0]
     sb = run(b, tiny_model, images, labels)[1].statistics[INPUT][0]
     assert torch.equal(sa, sb)
-    state = a.get_state()
+    state = {k: v.clone() for k, v in a.state_dict().items()}
     expected = run(a, tiny_model, images, labels)
     resumed = make(42)
-    resumed.set_state(state)
+    resumed.load_state_dict(state)
     got = run(resumed, tiny_model, images, labels)
     assert got[2] == expected[2]
     assert torch.equal(got[1].statistics[INPUT][0], expected[1].statistics[INPUT][0])
@@ -169,7 +169,37 @@ def test_non_4d_position_is_refused(tiny_model, tiny_batch):
             model(images)
 
 
+def test_state_entries_are_named_per_random_stream():
+    with_slim = AdversarialStyleGenerator([INPUT], slim=SLIMSampler(['backbone.layer1']))
+    assert set(with_slim.state_dict()) == {'streams.random_start._extra_state', 'streams.slim._extra_state',
+                                           'nonfinite_count'}
+    assert set(AdversarialStyleGenerator([INPUT]).state_dict()) == {'streams.random_start._extra_state',
+                                                                    'nonfinite_count'}
+
+
 def test_state_from_a_different_slim_setting_is_refused():
     with_slim = AdversarialStyleGenerator([INPUT], slim=SLIMSampler(['backbone.layer1']))
+    with pytest.raises(RuntimeError, match=r'Unexpected key\(s\).*streams\.slim'):
+        AdversarialStyleGenerator([INPUT]).load_state_dict(with_slim.state_dict())
+
+
+def legacy_packed_state(adversary):
+    """The single uint8 tensor slim-mmseg 0.1 stored: random-start state, SLIM state, int64 count."""
+    parts = [adversary.state.streams['random_start'].get_state()]
+    if adversary.slim is not None:
+        parts.append(adversary.slim.generator.get_state())
+    parts.append(torch.tensor([3], dtype=torch.int64).view(torch.uint8))
+    return torch.cat(parts)
+
+
+def test_legacy_packed_state_converts_to_named_entries():
+    old = AdversarialStyleGenerator([INPUT], seed=5, slim=SLIMSampler(['backbone.layer1'], seed=6))
+    old.draw()
+    packed = legacy_packed_state(old)
+    expected_draws = [old.draw() for _ in range(3)]
+    new = AdversarialStyleGenerator([INPUT], seed=0, slim=SLIMSampler(['backbone.layer1'], seed=0))
+    new.load_state_dict(new.legacy_state_dict(packed))
+    assert [new.draw() for _ in range(3)] == expected_draws
+    assert new.nonfinite_steps == 3
     with pytest.raises(ValueError, match='different SLIM setting'):
-        AdversarialStyleGenerator([INPUT]).set_state(with_slim.get_state())
+        AdversarialStyleGenerator([INPUT]).legacy_state_dict(packed)

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from slim_mmseg.core import (NORM_MODES, AdversarialStyleGenerator, batchnorm_running_statistics,
-                             batchnorm_statistics_frozen)
+                             batchnorm_statistics_frozen, evaluation_mode)
 
 
 def forward_within(norm_mode, bn, x):
@@ -43,7 +43,16 @@ def test_running_mode_normalises_with_running_statistics_without_updating_them()
     assert bn.training
 
 
+def test_eval_mode_switches_every_module_and_restores_mixed_modes():
+    model = nn.Sequential(nn.BatchNorm2d(3), nn.Dropout(0.5), nn.BatchNorm2d(3)).train()
+    model[2].eval()
+    x = torch.randn(4, 3, 5, 5)
+    y = forward_within(evaluation_mode, model, x)
+    assert torch.allclose(y, x / (1 + 1e-5) ** 0.5 / (1 + 1e-5) ** 0.5, atol=1e-6)  # dropout off, running stats
+    assert [m.training for m in model.modules()] == [True, True, True, False]
+
+
 def test_norm_modes_are_refused_by_name():
-    with pytest.raises(ValueError, match=r"norm_mode must be one of \['batch', 'running'\]"):
-        AdversarialStyleGenerator(norm_mode='eval')
-    assert set(NORM_MODES) == {'batch', 'running'}
+    with pytest.raises(ValueError, match=r"norm_mode must be one of \['batch', 'eval', 'running'\]"):
+        AdversarialStyleGenerator(norm_mode='evaluation')
+    assert set(NORM_MODES) == {'batch', 'running', 'eval'}
