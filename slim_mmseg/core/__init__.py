@@ -1,17 +1,26 @@
-"""The SLIM / AdvStyle algorithm, independent of OpenMMLab (torch only)."""
-from .adversarial_style import (INPUT, AdversarialStyle, AdversarialStyleGenerator,
-                                CleanReference)
-from .batchnorm import NORM_MODES, batchnorm_running_statistics, batchnorm_statistics_frozen
+"""The algorithms, independent of OpenMMLab (torch only): perturbations, one ascent loop, the SLIM
+term and its sampler and loss dictionary, and the adversaries built from them."""
+from .adversarial_style import (DEFAULT_SLIM_RANDOM_START, AdversarialStep, AdversarialStyle,
+                                AdversarialStyleGenerator, CleanReference)
+from .ascent import AscentResult, ascend, check_ascent
+from .batchnorm import (NORM_MODES, batchnorm_running_statistics, batchnorm_statistics_frozen,
+                        evaluation_mode)
 from .dictionary_losses import (get_dictionary_loss, register_dictionary_loss,
                                 registered_dictionary_losses)
 from .feature_capture import as_feature, capture_output
 from .module_lookup import resolve_module
+from .perturbations import (INPUT, PixelPerturbation, StyleStatisticsPerturbation, check_unit_range,
+                            recording_statistics)
+from .random_streams import RandomStreams, seeded_generator
 from .slim_sampler import SLIMDraw, SLIMSampler
+from .slim_term import SLIMTerm
 from .style_statistics import restyle, style_statistics
 
 __all__ = [
-    'INPUT', 'AdversarialStyle', 'AdversarialStyleGenerator', 'CleanReference',
-    'NORM_MODES', 'batchnorm_running_statistics', 'batchnorm_statistics_frozen', 'get_dictionary_loss', 'register_dictionary_loss',
-    'registered_dictionary_losses', 'as_feature', 'capture_output', 'resolve_module', 'SLIMDraw',
-    'SLIMSampler', 'restyle', 'style_statistics',
+    'DEFAULT_SLIM_RANDOM_START', 'AdversarialStep', 'AdversarialStyle', 'AdversarialStyleGenerator',
+    'CleanReference', 'AscentResult', 'ascend', 'check_ascent', 'NORM_MODES', 'batchnorm_running_statistics',
+    'batchnorm_statistics_frozen', 'evaluation_mode', 'get_dictionary_loss', 'register_dictionary_loss',
+    'registered_dictionary_losses', 'as_feature', 'capture_output', 'resolve_module', 'INPUT',
+    'PixelPerturbation', 'StyleStatisticsPerturbation', 'check_unit_range', 'recording_statistics',
+    'RandomStreams', 'seeded_generator', 'SLIMDraw', 'SLIMSampler', 'SLIMTerm', 'restyle', 'style_statistics',
 ]
