@@ -202,3 +202,21 @@ def test_runner_level_data_preprocessor_goes_to_the_wrapped_model():
     # the wrapped model's own preprocessor wins over the runner's
     model = build(slim_cfg(data_preprocessor=dict(type='SegDataPreProcessor', size=(8, 8))))
     assert tuple(model.data_preprocessor.size) == (32, 32)
+
+
+def test_checkpoint_of_the_packed_form_still_resumes():
+    """slim-mmseg 0.1 stored the adversary's random states as one tensor in ``_extra_state``."""
+    model = build(slim_cfg())
+    model.train_step(batch(seed=0), optim_for(model))
+    state = {k: v for k, v in model.state_dict().items() if not k.startswith('adversary_state.')}
+    streams = model.adversary.state.streams
+    state['_extra_state'] = torch.cat([streams['random_start'].get_state(), streams['slim'].get_state(),
+                                       torch.tensor([2], dtype=torch.int64).view(torch.uint8)])
+    expected = [model.adversary.draw() for _ in range(5)]
+    resumed = build(slim_cfg(slim=dict(layers=LAYERS, seed=99)))
+    resumed.load_state_dict(state)
+    assert [resumed.adversary.draw() for _ in range(5)] == expected
+    assert resumed.adversary.nonfinite_steps == 2
+    plain = build(slim_cfg(slim=None))
+    with pytest.raises(ValueError, match='different SLIM setting'):
+        plain.load_state_dict(state)
