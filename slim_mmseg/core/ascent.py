@@ -79,7 +79,7 @@ def ascend(model: nn.Module, inputs: Tensor, perturbation: Perturbation,
     check_ascent(steps, step_size, rule, norm_mode)
     state = perturbation.start(inputs, generator)
     slim_module = slim.module(model) if slim is not None else None
-    objective_value, nonfinite = float('nan'), 0
+    last_finite, nonfinite = None, 0
     with NORM_MODES[norm_mode](model):
         for _ in range(steps):
             with torch.enable_grad(), perturbation.perturbed(model, inputs, state) as model_inputs, \
@@ -96,7 +96,7 @@ def ascend(model: nn.Module, inputs: Tensor, perturbation: Perturbation,
                               f'(objective={float(value.detach()):.4g}); the last finite perturbation is kept',
                               RuntimeWarning)
                 break
-            objective_value = float(value.detach())
+            last_finite = value.detach()  # read once, after the loop: no extra host sync per step
             with torch.no_grad():
                 for tensor, grad in zip(state, grads):
                     tensor.add_(_direction(grad, rule), alpha=step_size)
@@ -104,6 +104,7 @@ def ascend(model: nn.Module, inputs: Tensor, perturbation: Perturbation,
     state = [t.detach() for t in state]
     with torch.no_grad(), perturbation.perturbed(model, inputs, state) as model_inputs:
         adversarial_inputs = model_inputs.detach()
+    objective_value = float(last_finite) if last_finite is not None else float('nan')
     return AscentResult(adversarial_inputs, state, objective_value, nonfinite)
 
 
