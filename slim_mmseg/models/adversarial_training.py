@@ -1,0 +1,192 @@
+"""``AdversarialTraining``: PGD-AT, TRADES or MART (+ AWP) (+ SLIM) around an image classifier.
+
+The SLIM paper's adversarial-training half (Table 4): the attack that crafts ``x_adv`` ascends the
+method's own attack loss plus, when SLIM is on, ``lambda * L_dict(f_l(x), f_l(x_adv))`` on a layer,
+dictionary loss and ``lambda ~ U(-1, 1)`` drawn anew for every batch::
+
+    model = dict(
+        type='AdversarialTraining',
+        model=dict(type='ImageClassifier', ...,             # inputs in [0, 1], normalised inside
+                   data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3),
+                   input_mean=[0.4914, 0.4822, 0.4465], input_std=[0.2471, 0.2435, 0.2616]),
+        objective=dict(type='TRADES', beta=6.0),             # or PGDAT / MART (slim_mmseg.core.objectives)
+        attack=dict(eps=8 / 255, step_size=2 / 255, steps=10),
+        slim=dict(layers=['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']),
+        awp=dict(gamma=0.005, warmup_epochs=9))               # or None
+    model_wrapper_cfg = dict(type='SLIMDistributedDataParallel')   # for --launcher pytorch
+
+A training step:
+
+1. when the attack compares with ``p(x)`` (TRADES) or SLIM is on, one no-grad forward of the clean
+   batch in evaluation mode gives the clean logits and records the drawn layer's clean feature
+   (TRADES pays nothing extra for SLIM; PGD-AT and MART pay one no-grad forward);
+2. one call of :func:`slim_mmseg.core.ascend`: ``steps`` sign steps (L-inf) or normalised steps
+   (L2) of ``step_size`` on ``x_adv`` in the eps-ball and [0, 1], model in evaluation mode,
+   gradients w.r.t. ``x_adv`` only (no weight gradient, no buffer change);
+3. with AWP active, the weight perturbation is computed and applied
+   (:class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation`);
+4. the objective's training loss on ``f(x_adv)`` (and ``f(x)``), both in training mode, backward
+   and one optimizer step (then AWP's perturbation is removed).
+
+Pixel space: ``eps`` and ``step_size`` are in [0, 1] image units. The wrapped model must take
+images in [0, 1]: its data preprocessor only scales (``mean=[0] * C, std=[255] * C``) and the
+classifier normalises inside (``ImageClassifier(input_mean=..., input_std=...)``). A batch outside
+[0, 1] raises an error that says so.
+
+Randomness: the attack's random start and the SLIM draws come from their own generators (seeded by
+``seed``, default the run's seed), stored by name in the state dict (``random_streams.*``), so a
+resumed run continues both streams. AWP keeps no state across steps (see its module).
+
+Logged: the objective's loss terms and ``loss``; outside the sum, ``adv_objective`` (the attack's
+last objective), ``attack_nonfinite_steps`` (running count of ascents stopped by a non-finite
+step), ``awp_active``, and with SLIM ``slim_layer``, ``slim_loss`` (indices into the configured
+lists) and ``slim_lambda``. Prediction and testing go to the wrapped model.
+"""
+from contextlib import nullcontext
+from typing import Callable, ContextManager, Dict, Optional, Union
+
+import torch
+from mmengine.logging import MessageHub
+from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapper
+from mmseg.registry import MODELS
+from torch import Tensor
+
+from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIMTerm, ascend,
+                             check_ascent, check_unit_range, resolve_module, seeded_generator)
+from slim_mmseg.core.batchnorm import evaluation_mode
+from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
+
+ATTACK_NORM_MODE = 'eval'  # TRADES' trades.py / MART's mart.py: model.eval() while crafting x_adv
+
+
+@MODELS.register_module()
+class AdversarialTraining(BaseModel):
+    """Adversarial training of ``model`` with ``objective`` (+ SLIM, + AWP).
+
+    Args:
+        model: config of the wrapped classifier (``forward(inputs, mode='tensor')`` -> logits,
+            data samples with ``gt_label``).
+        objective: ``dict(type='PGDAT' | 'TRADES' | 'MART', **arguments)``.
+        attack: ``eps`` (default 8/255), ``step_size`` (2/255), ``steps`` (10), ``norm``
+            (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
+            ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
+        slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, ``losses``,
+            ``lambda_range``), or ``None`` (no SLIM).
+        awp: :class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation` arguments
+            (``gamma``, ``warmup_epochs``), or ``None``.
+        seed: seed of the attack's and SLIM's generators (default: ``torch.initial_seed()``, the
+            run's seed once mmengine has set it; identical on every rank).
+        data_preprocessor: a config's top-level ``data_preprocessor`` goes to the wrapped model
+            when that has none of its own.
+        init_cfg: mmengine initialisation config.
+        pretrained, train_cfg, test_cfg: set to ``None`` by ``mmseg.apis.init_model``; any other
+            value belongs in the wrapped model's config and is refused.
+    """
+
+    def __init__(self, model: dict, objective: dict, attack: Optional[dict] = None,
+                 slim: Optional[dict] = None, awp: Optional[dict] = None, seed: Optional[int] = None,
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
+                 pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
+        super().__init__(init_cfg=init_cfg)
+        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
+            if value is not None:
+                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
+                                 f'model\'s config (model.model.{key}) instead')
+        if data_preprocessor is not None and model.get('data_preprocessor') is None:
+            model = dict(model, data_preprocessor=data_preprocessor)
+        self.model = MODELS.build(model)
+        self.data_preprocessor = self.model.data_preprocessor
+        self.objective = build_objective(objective)
+
+        attack = dict(attack or {})
+        self.steps = int(attack.pop('steps', 10))
+        self.step_size = float(attack.pop('step_size', 2 / 255))
+        attack.setdefault('eps', 8 / 255)
+        attack.setdefault('random_start', self.objective.random_start)
+        self.perturbation = PixelPerturbation(**attack)
+        check_ascent(self.steps, self.step_size, None, ATTACK_NORM_MODE)
+
+        seed = torch.initial_seed() if seed is None else seed
+        # Distinct seeds: two generators seeded alike would draw the same numbers.
+        self.sampler = SLIMSampler(**dict(dict(seed=seed + 1), **slim)) if slim is not None else None
+        if self.sampler is not None:
+            for layer in self.sampler.layers:
+                resolve_module(self.model, layer, role='SLIM layer')
+        streams = dict(random_start=seeded_generator(seed))
+        if self.sampler is not None:
+            streams['slim'] = self.sampler.generator
+        self.random_streams = RandomStreams(**streams)
+        self.awp = AdversarialWeightPerturbation(**awp) if awp is not None else None
+        self.nonfinite_steps = 0
+
+    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
+        return self.model(inputs, data_samples, mode=mode)
+
+    def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        return self.adversarial_train_step(data, optim_wrapper, outer_forward=self, defer_sync=nullcontext)
+
+    def adversarial_train_step(self, data, optim_wrapper: OptimWrapper, outer_forward: Callable,
+                               defer_sync: Callable[[], ContextManager]) -> Dict[str, Tensor]:
+        """One adversarial-training step. ``outer_forward`` runs the passes that train the weights
+        (the model, or its DDP wrapper so that their gradients are all-reduced once, at the single
+        backward); the attack and AWP's direction use the bare model. ``defer_sync`` is unused:
+        there is one backward per step."""
+        if getattr(optim_wrapper, '_accumulative_counts', 1) != 1:
+            raise ValueError('AdversarialTraining does not support optim_wrapper.accumulative_counts > 1')
+        with optim_wrapper.optim_context(self):
+            data = self.data_preprocessor(data, True)
+        inputs, data_samples = data['inputs'], data['data_samples']
+        check_unit_range(inputs)
+        labels = torch.stack([sample.gt_label for sample in data_samples]).to(inputs.device)
+
+        with optim_wrapper.optim_context(self):
+            adversarial, draw = self.attack(inputs, labels)
+        awp_perturbation = self._weight_perturbation(inputs, adversarial, labels)
+        with (self.awp.applied(self.model, awp_perturbation) if awp_perturbation is not None
+              else nullcontext()):
+            with optim_wrapper.optim_context(self):
+                adv_logits = outer_forward(adversarial.inputs, mode='tensor')
+                clean_logits = (outer_forward(inputs, mode='tensor') if self.objective.trains_on_clean
+                                else None)
+            loss, log_vars = self.parse_losses(self.objective.training_loss(adv_logits, labels, clean_logits))
+            optim_wrapper.update_params(loss)
+
+        log_vars['adv_objective'] = torch.tensor(adversarial.objective)
+        log_vars['attack_nonfinite_steps'] = torch.tensor(float(self.nonfinite_steps))
+        log_vars['awp_active'] = torch.tensor(float(awp_perturbation is not None))
+        if draw is not None:
+            log_vars['slim_layer'] = torch.tensor(float(draw.layer_index))
+            log_vars['slim_loss'] = torch.tensor(float(draw.loss_index))
+            log_vars['slim_lambda'] = torch.tensor(draw.weight)
+        return log_vars
+
+    def attack(self, inputs: Tensor, labels: Tensor):
+        """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1]."""
+        draw = self.sampler.draw() if self.sampler is not None else None
+        clean_logits, slim_term = None, None
+        if self.objective.attack_uses_clean_logits or draw is not None:
+            with torch.no_grad(), evaluation_mode(self.model), \
+                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term:
+                clean_logits = self.model(inputs, mode='tensor').detach()
+            slim_term = term
+
+        def attack_loss(adversarial_inputs: Tensor) -> Tensor:
+            return self.objective.attack_loss(self.model(adversarial_inputs, mode='tensor'), labels, clean_logits)
+
+        result = ascend(self.model, inputs, self.perturbation, attack_loss, steps=self.steps,
+                        step_size=self.step_size, norm_mode=ATTACK_NORM_MODE, slim=slim_term,
+                        generator=self.random_streams['random_start'])
+        self.nonfinite_steps += result.nonfinite_steps
+        return result, draw
+
+    def _weight_perturbation(self, inputs: Tensor, adversarial, labels: Tensor) -> Optional[Dict[str, Tensor]]:
+        if self.awp is None or not self.awp.active(int(MessageHub.get_current_instance().get_info('epoch', 0))):
+            return None
+
+        def adversary_loss() -> Tensor:
+            clean = self.model(inputs, mode='tensor') if self.objective.trains_on_clean else None
+            terms = self.objective.training_loss(self.model(adversarial.inputs, mode='tensor'), labels, clean)
+            return sum(terms.values())
+
+        return self.awp.perturbation(self.model, adversary_loss)
