@@ -46,10 +46,15 @@ DEFAULT_PROBE_SIZE = (64, 64)
 class StyleAugmented(BaseModel):
     """Args:
         model: config of the wrapped segmentor or classifier.
-        augmentation: ``dict(type=<registered style module>, positions=[...], seed=None, **module
-            args)``, or ``None`` for ERM.
+        augmentation: ``dict(type=<registered style module>, seed=None, **module args)``, or
+            ``None`` for ERM.
+        positions: module names (wildcards allowed) whose outputs the modules re-style; may
+            instead be given as ``augmentation['positions']`` (the configs keep method settings in
+            ``configs/_base_/methods/`` and positions per backbone in the setting's files, so they
+            pass it here).
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
             ``lambda_range``, ``seed``), or ``None``; needs ``augmentation.type='ASA'``.
+        slim_layers: SLIM's candidate layers, when not given as ``slim['layers']``.
         probe_size: (H, W) of the zero image of the build-time probe forward that finds the
             positions' channel counts; default: the data preprocessor's ``size``, else 64x64.
         probe_channels: channels of that image (3).
@@ -60,7 +65,8 @@ class StyleAugmented(BaseModel):
             belong in the wrapped model's config and are refused.
     """
 
-    def __init__(self, model: dict, augmentation: Optional[dict] = None, slim: Optional[dict] = None,
+    def __init__(self, model: dict, augmentation: Optional[dict] = None, positions: Optional[Sequence[str]] = None,
+                 slim: Optional[dict] = None, slim_layers: Optional[Sequence[str]] = None,
                  probe_size: Optional[Sequence[int]] = None, probe_channels: int = 3,
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
                  pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
@@ -81,12 +87,14 @@ class StyleAugmented(BaseModel):
             self.slim = None
             return
         augmentation = dict(augmentation)
-        for required in ('type', 'positions'):
-            if required not in augmentation:
-                raise ValueError(f'augmentation needs {required!r}, got {augmentation}')
+        positions = _one_of('positions', positions, augmentation.pop('positions', None), 'augmentation')
+        if slim is not None:
+            slim = dict(slim, layers=_one_of('slim_layers', slim_layers, slim.get('layers'), 'slim'))
+        if 'type' not in augmentation:
+            raise ValueError(f"augmentation needs 'type' (one of the registered style modules), got {augmentation}")
         self.probe_shape = (probe_channels, *self._probe_size(probe_size))
         self.augmentation = StyleAugmentation(
-            self.model, augmentation.pop('positions'), augmentation.pop('type'), run_probe=self._probe,
+            self.model, positions, augmentation.pop('type'), run_probe=self._probe,
             watch=tuple(slim['layers']) if slim else (), **augmentation)
         self.slim = SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim)) if slim else None
 
@@ -154,6 +162,16 @@ class StyleAugmented(BaseModel):
     def set_extra_state(self, state: Tensor) -> None:
         if self.slim is not None and state.numel():
             self.slim.sampler.generator.set_state(state.cpu())
+
+
+def _one_of(name: str, argument, nested, where: str):
+    """A list given either as the wrapper's argument ``name`` or inside ``where``, not both."""
+    if argument is not None and nested is not None:
+        raise ValueError(f'{name} is given twice (as {name}= and inside {where}); keep one')
+    if argument is None and nested is None:
+        raise ValueError(f'{name} missing: give {name}=[...] or {where}=dict(..., '
+                         f'{"positions" if name == "positions" else "layers"}=[...])')
+    return list(argument if argument is not None else nested)
 
 
 def _domains(data_samples) -> list:

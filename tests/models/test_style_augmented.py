@@ -131,7 +131,7 @@ def test_init_model_arguments_and_configuration_errors():
         build(dict(wrapper_cfg('MixStyle')))
     with pytest.raises(ValueError, match='slim needs augmentation'):
         build(dict(type='StyleAugmented', model=deeplab_cfg(), slim=dict(layers=LAYERS)))
-    with pytest.raises(ValueError, match="needs 'positions'"):
+    with pytest.raises(ValueError, match='positions missing'):
         build(dict(type='StyleAugmented', model=deeplab_cfg(), augmentation=dict(type='DSU')))
     with pytest.raises(ValueError, match='Did you mean: backbone.layer1'):
         build(dict(type='StyleAugmented', model=deeplab_cfg(), augmentation=dict(type='DSU', positions=['backbone.layer_1'])))
@@ -214,3 +214,13 @@ def test_two_process_asa_slim_ranks_stay_identical(tiny_config_file, tool, tmp_p
     scalars, = work_dir.glob('*/vis_data/scalars.json')
     records = [json.loads(line) for line in scalars.read_text().splitlines()]
     assert len(records) == 3 and all('slim_lambda' in r for r in records)
+
+
+def test_positions_and_slim_layers_as_wrapper_arguments():
+    model = build(dict(type='StyleAugmented', model=deeplab_cfg(), augmentation=dict(type='ASA', seed=0),
+                       positions=POSITIONS, slim=dict(seed=0), slim_layers=LAYERS))
+    assert model.augmentation.positions == tuple(POSITIONS) and model.slim.sampler.layers == tuple(LAYERS)
+    with pytest.raises(ValueError, match='positions is given twice'):
+        build(dict(wrapper_cfg(), positions=POSITIONS))
+    with pytest.raises(ValueError, match='slim_layers is given twice'):
+        build(dict(wrapper_cfg(), slim_layers=LAYERS))

@@ -2,7 +2,10 @@
 
 A *position* is the dotted name of a sub-module whose output is an (N, C, H, W) tensor (e.g.
 ``backbone.layer1`` of a ResNet, ``backbone.layers.0.0.projection`` of mmseg's MiT); the style
-module is applied to that output. ASA's ResNets place modules after conv1 (before bn1), after the
+module is applied to that output. A name with shell wildcards (``*``, ``?``, ``[...]``; ``*`` also
+matches dots) stands for every matching module in definition order, e.g. ``backbone.*conv*`` for
+every convolution of an mmseg ResNet, which is where pAdaIN's authors put their layer (before each
+BatchNorm; onuriel/PermutedAdaIN ``README.md``). ASA's ResNets place modules after conv1 (before bn1), after the
 max-pool and after layer1..layer4 (YBZh/AdvStyle ``Dassl.pytorch/dassl/modeling/backbone/resnet.py``,
 variants ``lc01234``, ``l123``...); with hooks any such place of any backbone can be named in a
 config, and the model's own code stays untouched.
@@ -14,6 +17,8 @@ a position that does not run in the forward pass, or whose output is not (N, C, 
 ``ValueError`` naming it. The probe also records the order in which positions and watched layers
 (SLIM's candidates) run, which :mod:`.slim_control` uses to refuse layers that no module can reach.
 """
+import difflib
+import fnmatch
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
@@ -75,7 +80,7 @@ class StyleAugmentation(nn.Module):
                  run_probe: Callable[[], Any], watch: Sequence[str] = (), seed: Optional[int] = None,
                  **module_args):
         super().__init__()
-        self.positions = tuple(positions)
+        self.positions = expand_positions(model, positions)
         if not self.positions:
             raise ValueError('style augmentation needs at least one position (a module name)')
         if len(set(self.positions)) != len(self.positions):
@@ -149,6 +154,25 @@ class StyleAugmentation(nn.Module):
         for handle in self._handles:
             handle.remove()
         self._handles = []
+
+
+def expand_positions(model: nn.Module, positions: Sequence[str]) -> tuple:
+    """Names with wildcards replaced by the matching module names (definition order)."""
+    if isinstance(positions, str):
+        raise TypeError(f'positions must be a list of module names, got the string {positions!r}')
+    names = [name for name, _ in model.named_modules() if name]
+    expanded = []
+    for position in positions:
+        if not any(c in position for c in '*?['):
+            expanded.append(position)
+            continue
+        matches = [name for name in names if fnmatch.fnmatchcase(name, position)]
+        if not matches:
+            close = difflib.get_close_matches(position.replace('*', ''), names, n=5)
+            raise ValueError(f'style position pattern {position!r} matches no module of '
+                             f'{type(model).__name__}; close names: {", ".join(close) or "none"}')
+        expanded.extend(matches)
+    return tuple(expanded)
 
 
 def key_of(position: str) -> str:

@@ -77,3 +77,13 @@ def test_modules_get_distinct_seeds_and_state_round_trips():
     copy = build(tiny_model(), ['backbone.stem', 'backbone.layer1'], type='ASA', seed=0)
     copy.load_state_dict(augmentation.state_dict())
     assert torch.equal(copy.module_at('backbone.layer1').generator.get_state(), second.generator.get_state())
+
+
+def test_wildcard_positions_expand_in_definition_order():
+    model = tiny_model()
+    augmentation = build(model, ['backbone.*.0'])
+    assert augmentation.positions == ('backbone.stem.0', 'backbone.layer1.0', 'backbone.layer2.0')
+    with pytest.raises(ValueError, match=r"pattern 'backbone\.\*conv\*' matches no module"):
+        build(model, ['backbone.*conv*'])
+    with pytest.raises(TypeError, match='list of module names'):
+        build(model, 'backbone.stem')
