@@ -2,9 +2,9 @@
 import os.path as osp
 from typing import Iterable, List
 
-from slim_mmseg.synthstreets.spec import MAKE_COMMAND
-
-SYNTHSTREETS_HINT = f'For the SynthStreets demo data run: {MAKE_COMMAND}'
+# Spelled out rather than imported from slim_mmseg.synthstreets: the generator depends on the
+# datasets' label table, not the other way round (tests check the path against its DEFAULT_OUT).
+SYNTHSTREETS_HINT = 'For the SynthStreets demo data run: python tools/make_synthstreets.py --out data/synthstreets'
 
 
 def require_dir(path: str, what: str, hint: str) -> None:

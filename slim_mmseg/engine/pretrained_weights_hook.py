@@ -9,40 +9,15 @@ and otherwise raises an error that names the file to place and the ``--cfg-optio
 points the config at a local copy.
 """
 import os.path as osp
-from urllib.parse import urlparse
 
 import mmengine
 import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
-from mmengine.runner.checkpoint import get_external_models
-
 from mmseg.registry import HOOKS
 
-URL_SCHEMES = ('http://', 'https://')
-
-
-def checkpoint_url(checkpoint: str):
-    """The download URL behind a scheme-prefixed checkpoint name; None for a local path."""
-    if checkpoint.startswith('open-mmlab://'):
-        table, name = get_external_models(), checkpoint[len('open-mmlab://'):]
-    elif checkpoint.startswith(('torchvision://', 'modelzoo://')):
-        table = mmengine.load(osp.join(mmengine.__path__[0], 'hub', 'torchvision_0.12.json'))
-        name = checkpoint.split('://', 1)[1]
-    elif checkpoint.startswith(URL_SCHEMES):
-        return checkpoint
-    else:
-        return None
-    if name not in table:
-        raise KeyError(f"Unknown pretrained checkpoint '{checkpoint}'; known names: "
-                       f'{", ".join(sorted(table))}')
-    return table[name]
-
-
-def cached_path(url: str) -> str:
-    """Where mmengine's ``load_url`` keeps (and first looks for) the file behind ``url``."""
-    return osp.join(torch.hub.get_dir(), 'checkpoints', osp.basename(urlparse(url).path))
+from slim_mmseg.models.pretrained_urls import cached_path, checkpoint_url
 
 
 def pretrained_checkpoints(model):

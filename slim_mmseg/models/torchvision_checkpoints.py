@@ -12,7 +12,7 @@ import importlib.util
 
 from mmengine.runner.checkpoint import CheckpointLoader, load_from_http
 
-from slim_mmseg.engine.pretrained_weights_hook import checkpoint_url
+from .pretrained_urls import checkpoint_url
 
 PREFIX = 'torchvision://'
 

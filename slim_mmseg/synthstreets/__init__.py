@@ -10,12 +10,12 @@ Every image comes from its own numpy Generator seeded by (seed, domain, split, i
 seed gives byte-identical files and changing one count never changes the other images.
 Command-line entry points: ``tools/make_synthstreets.py``, ``tools/make_synthstreets_c.py``.
 """
-from .spec import (DEFAULT_OUT, GENERATOR_VERSION, MAKE_COMMAND, MANIFEST_NAME, SOURCE_DOMAIN,
-                   TARGET_CITIES, TARGET_DOMAINS, SynthStreetsSpec)
+from .spec import (DEFAULT_OUT, GENERATOR_VERSION, MANIFEST_NAME, SOURCE_DOMAIN, TARGET_CITIES,
+                   TARGET_DOMAINS, SynthStreetsSpec)
 from .scene import render_scene
 from .styles import STYLES, render_sample
 from .writer import generate
 
-__all__ = ['DEFAULT_OUT', 'GENERATOR_VERSION', 'MAKE_COMMAND', 'MANIFEST_NAME', 'SOURCE_DOMAIN',
+__all__ = ['DEFAULT_OUT', 'GENERATOR_VERSION', 'MANIFEST_NAME', 'SOURCE_DOMAIN',
            'TARGET_CITIES', 'TARGET_DOMAINS', 'SynthStreetsSpec', 'render_scene', 'STYLES',
            'render_sample', 'generate']

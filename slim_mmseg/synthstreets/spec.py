@@ -10,7 +10,6 @@ TARGET_DOMAINS = ('overcast', 'foggy', 'dusk')
 # One invented city per target split; Cityscapes file names are <city>_<sequence>_<frame>_<suffix>.
 TARGET_CITIES = {'train': 'westville', 'val': 'eastville'}
 DEFAULT_OUT = 'data/synthstreets'
-MAKE_COMMAND = f'python tools/make_synthstreets.py --out {DEFAULT_OUT}'
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,11 @@ def test_split_list_naming_absent_images_is_refused(tmp_path):
     (tmp_path / 'splits/val.txt').write_text('00001\n00002\n')
     with pytest.raises(FileNotFoundError, match=r'1 GTA5 images missing: .*images/00002\.png'):
         build('GTA5Dataset', tmp_path, ann_file='splits/val.txt')
+
+
+def test_synthstreets_hint_names_the_generator_and_its_default_folder():
+    from slim_mmseg.datasets.missing_data import SYNTHSTREETS_HINT
+    from slim_mmseg.synthstreets import DEFAULT_OUT
+
+    assert SYNTHSTREETS_HINT.endswith(f'python tools/make_synthstreets.py --out {DEFAULT_OUT}')
+    assert (Path(__file__).resolve().parents[2] / 'tools/make_synthstreets.py').is_file()

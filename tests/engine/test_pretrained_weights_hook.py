@@ -9,7 +9,8 @@ from mmengine.model import BaseModule
 from mmengine.runner import BaseLoop
 from torch import nn
 
-from slim_mmseg.engine.pretrained_weights_hook import PretrainedWeightsHook, cached_path, checkpoint_url
+from slim_mmseg.engine.pretrained_weights_hook import PretrainedWeightsHook
+from slim_mmseg.models.pretrained_urls import cached_path, checkpoint_url
 
 
 class Backbone(BaseModule):
