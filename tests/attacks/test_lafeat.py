@@ -1,0 +1,67 @@
+"""LAFEAT: heads agree with the model, are cached per checkpoint, and the attack is strong."""
+import pytest
+import torch
+from digits_model import trained_digits
+
+from slim_mmseg.attacks import (LAFEAT, LAFEATHeads, default_lafeat_layers, head_agreement, load_or_train_heads,
+                                predicted_correct, train_lafeat_heads)
+from slim_mmseg.attacks.lafeat import margin
+
+LAYERS = ['block1', 'block2']
+
+
+@pytest.fixture(scope='module')
+def digits_and_heads():
+    model, train, test = trained_digits()
+    heads = LAFEATHeads.for_model(model, LAYERS, train[0])
+    losses = train_lafeat_heads(model, heads, train[0], epochs=30)
+    return model, train, test, heads, losses
+
+
+def test_heads_agree_with_the_model_on_their_training_data(digits_and_heads):
+    model, train, _, heads, losses = digits_and_heads
+    assert losses[-1] < 0.6 * losses[0]
+    # The head on the last block reproduces the model; block1's spatially pooled 16 channels carry
+    # little class information for a linear probe (about 20 % agreement), so only it is pinned.
+    block1, block2 = head_agreement(model, heads, train[0])
+    assert block2 >= 0.95
+
+
+def test_cache_is_reused_for_the_same_checkpoint_and_retrained_for_another(digits_and_heads, tmp_path):
+    model, train, _, _, _ = digits_and_heads
+    cache = tmp_path / 'heads.pth'
+    first = load_or_train_heads(model, LAYERS, train[0][:200], str(cache), 'sha-a', epochs=2)
+    stamp = cache.stat().st_mtime_ns
+    again = load_or_train_heads(model, LAYERS, train[0][:200], str(cache), 'sha-a', epochs=2, seed=9)
+    assert cache.stat().st_mtime_ns == stamp
+    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), again.state_dict().values()))
+    other = load_or_train_heads(model, LAYERS, train[0][:200], str(cache), 'sha-b', epochs=2, seed=9)
+    assert not all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), other.state_dict().values()))
+    assert torch.load(cache, weights_only=True)['key'] == dict(checkpoint_sha256='sha-b', layers=LAYERS)
+
+
+def test_breaks_an_undefended_model_at_least_as_well_as_one_beta_zero_run(digits_and_heads):
+    model, _, test, heads, _ = digits_and_heads
+    images, labels = test[0][:64], test[1][:64]
+    # 32/255 as for PGD-20 (8x8 digits with 17 grey levels).
+    plain = LAFEAT(model, heads, eps=32 / 255, steps=20, betas=(0.0,))(images, labels)
+    mixed = LAFEAT(model, heads, eps=32 / 255, steps=20, betas=(0.0, 0.5, 0.9))(images, labels)
+    plain_correct = predicted_correct(model, plain, labels)
+    mixed_correct = predicted_correct(model, mixed, labels)
+    assert (mixed_correct <= plain_correct).all()          # later betas only attack survivors
+    assert predicted_correct(model, images, labels).float().mean() >= 0.9
+    assert mixed_correct.float().mean() <= 0.05
+
+
+def test_margin_scaling():
+    logits = torch.tensor([[3.0, 1.0, 0.5], [2.0, 2.0, 0.0]])
+    assert torch.allclose(margin(logits), torch.tensor([[2.0], [1e-12]]))
+
+
+def test_placement_errors_and_resnet18_default(digits_and_heads):
+    model, _, _, heads, _ = digits_and_heads
+    with pytest.raises(ValueError, match='no LAFEAT head on'):
+        LAFEAT(model, heads, layer='fc')
+    with pytest.raises(ValueError, match='Valid module names'):
+        LAFEATHeads.for_model(model, ['block3'], torch.rand(1, 1, 8, 8))
+    assert default_lafeat_layers(model) is None
