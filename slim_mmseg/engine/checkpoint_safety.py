@@ -17,13 +17,21 @@ on a checkpoint written by an mmseg training run):
   resolves only ``HistoryBuffer``'s registered statistics and refuses everything else.
 
 Every other global, e.g. ``os.system`` or an arbitrary class with a ``__reduce__``, is still
-refused by torch's weights-only unpickler.
+refused by torch's weights-only unpickler. torch's own refusal message tells the user to retry with
+``weights_only=False``, the one thing not to do with a file of unknown origin, so mmengine's local
+checkpoint loader (``load_from_local`` in ``mmengine/runner/checkpoint.py``, used by
+``load_checkpoint``, ``Runner.resume``/``load_from``, ``mmseg.apis.init_model`` and
+``MMSegInferencer``) is replaced by :func:`load_local_checkpoint`, which raises
+:class:`UntrustedCheckpointError` naming the file, the refused globals and why.
 """
+import os.path as osp
 import pickle
+from typing import List
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
 
 # The statistics ``HistoryBuffer._set_default_statistics`` registers on first instantiation.
 _DEFAULT_STATISTICS = ('min', 'max', 'current', 'mean')
@@ -63,3 +71,62 @@ def allow_mmengine_checkpoint_globals():
     """
     torch.serialization.add_safe_globals(
         [HistoryBuffer, (history_buffer_statistic, 'builtins.getattr')] + _numpy_globals())
+
+
+class UntrustedCheckpointError(pickle.UnpicklingError):
+    """A checkpoint whose pickle asks for objects outside the allow-list; nothing in it was run.
+
+    Attributes:
+        filename: the refused file.
+        disallowed_globals: the pickle GLOBALs (``module.name``) that are not allow-listed, e.g.
+            ``['posix.system']``; empty when an allow-listed callable refused its arguments (a
+            ``getattr`` on something other than a ``HistoryBuffer`` statistic).
+    """
+
+    def __init__(self, filename: str, disallowed_globals: List[str], reason: str):
+        self.filename, self.disallowed_globals = filename, disallowed_globals
+        named = (f'it asks the unpickler for {", ".join(disallowed_globals)}, which '
+                 if disallowed_globals else 'its pickle stream does something that ')
+        super().__init__(
+            f'Refusing to load the checkpoint {filename}: {named}the safe loader does not allow '
+            f'({reason}). A pickle global is imported and may be called while the file loads, so '
+            f'such a file can run any code on this machine. Only tensors, numpy arrays and scalars '
+            f"and mmengine's HistoryBuffer (what mmengine/mmseg training writes) are accepted. "
+            f'Use a checkpoint from a source you trust, or ask its author for one saved with '
+            f'plain tensors.')
+
+
+def _refusal_reason(error: Exception) -> str:
+    """torch's explanation of the refusal, without its advice to switch the safe loader off."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    kept = [line for line in lines
+            if 'weights_only' not in line and not line.startswith('Check the documentation')]
+    return ' '.join(kept) or 'refused by the weights-only unpickler'
+
+
+def _disallowed_globals(filename: str) -> List[str]:
+    try:
+        return sorted(torch.serialization.get_unsafe_globals_in_checkpoint(filename))
+    except ValueError:  # not a zip checkpoint (legacy torch.save format): no listing available
+        return []
+
+
+def load_local_checkpoint(filename: str, map_location=None):
+    """mmengine's ``load_from_local`` with our refusal: ``torch.load(weights_only=True)`` and, when the
+    file is refused, :class:`UntrustedCheckpointError` instead of torch's message."""
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    try:
+        return torch.load(filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        # `from None`: the chained torch message would repeat the weights_only=False advice.
+        raise UntrustedCheckpointError(filename, _disallowed_globals(filename),
+                                       _refusal_reason(error)) from None
+
+
+def install_checkpoint_refusal():
+    """Makes :func:`load_local_checkpoint` mmengine's loader for local paths (prefix ``''``).
+
+    Idempotent; called when :mod:`slim_mmseg.engine` is imported."""
+    CheckpointLoader.register_scheme('', load_local_checkpoint, force=True)

@@ -1,4 +1,4 @@
-"""Resuming mmengine checkpoints under torch's weights-only loader, and what it still refuses."""
+"""Resuming mmengine checkpoints under torch's weights-only loader, what it still refuses, and how."""
 import os
 import pickle
 import shutil
@@ -9,8 +9,10 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 from state_dump_hook import load_state_dump
+from tiny_experiment import tiny_seg_config
 
-import slim_mmseg.openmmlab  # noqa: F401  (installs the allow-list)
+import slim_mmseg.openmmlab  # noqa: F401  (installs the allow-list and the refusal)
+from slim_mmseg.engine.checkpoint_safety import UntrustedCheckpointError
 
 
 def test_resume_restores_iteration_model_and_optimizer_state(tiny_training_run, tool, tmp_path):
@@ -64,19 +66,54 @@ class GetattrOn:
         return getattr, (self.owner, self.name)
 
 
-@pytest.mark.parametrize('payload', [
-    lambda tmp_path: CodeOnLoad(tmp_path / 'pwned'),
-    lambda tmp_path: CustomClass(),
-    lambda tmp_path: GetattrOn(HistoryBuffer, 'update'),
-    lambda tmp_path: GetattrOn(np.ndarray, 'tofile'),
+@pytest.mark.parametrize('payload, refused', [
+    (lambda tmp_path: CodeOnLoad(tmp_path / 'pwned'), ['posix.system']),
+    (lambda tmp_path: CustomClass(), [f'{__name__}.CustomClass']),
+    (lambda tmp_path: GetattrOn(HistoryBuffer, 'update'), []),
+    (lambda tmp_path: GetattrOn(np.ndarray, 'tofile'), []),
 ], ids=['os.system', 'custom-class', 'getattr-HistoryBuffer.update', 'getattr-ndarray.tofile'])
-def test_untrusted_checkpoint_is_refused_by_mmengine_loader(payload, tmp_path):
+def test_untrusted_checkpoint_is_refused_with_our_message(payload, refused, tmp_path):
     path = tmp_path / 'untrusted.pth'
     torch.save(dict(state_dict=dict(weight=torch.zeros(2)), meta=dict(payload=payload(tmp_path))),
                path)
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(UntrustedCheckpointError) as caught:
         _load_checkpoint(str(path), map_location='cpu')
     assert not (tmp_path / 'pwned').exists()
+    error = caught.value
+    message = str(error)
+    assert isinstance(error, pickle.UnpicklingError)  # callers catching torch's type still do
+    assert error.filename == str(path) and error.disallowed_globals == refused
+    assert message.startswith(f'Refusing to load the checkpoint {path}: ')
+    assert 'can run any code on this machine' in message
+    for name in refused:
+        assert f'asks the unpickler for {name}, which the safe loader does not allow' in message
+    if not refused:
+        assert 'Refusing getattr(' in message  # history_buffer_statistic's reason
+    assert 'weights_only' not in message and 'weights_only' not in repr(error.__cause__)
+    assert error.__suppress_context__  # torch's message (with its advice) is not chained
+
+
+def test_refusal_covers_mmseg_init_model(tmp_path):
+    from mmseg.apis import init_model
+
+    path = tmp_path / 'model.pth'
+    torch.save(dict(state_dict={}, meta=dict(payload=CodeOnLoad(tmp_path / 'pwned'))), path)
+    with pytest.raises(UntrustedCheckpointError, match=r'model\.pth: it asks the unpickler for posix\.system'):
+        init_model(tiny_seg_config(tmp_path), str(path), device='cpu')
+    assert not (tmp_path / 'pwned').exists()
+
+
+def test_trusted_checkpoint_loads_unchanged_through_mmengine(tiny_training_run, tmp_path):
+    path = tiny_training_run.work_dir / 'iter_2.pth'
+    expected = torch.load(path, weights_only=True)
+    loaded = _load_checkpoint(str(path), map_location='cpu')
+    assert loaded.keys() == expected.keys()
+    for name, tensor in expected['state_dict'].items():
+        assert torch.equal(loaded['state_dict'][name], tensor), name
+    assert loaded['message_hub']['log_scalars']['train/loss'].mean() == \
+        expected['message_hub']['log_scalars']['train/loss'].mean()
+    with pytest.raises(FileNotFoundError, match='nowhere.pth can not be found'):
+        _load_checkpoint(str(tmp_path / 'nowhere.pth'))
 
 
 def test_history_buffer_with_numpy_state_round_trips(tmp_path):
