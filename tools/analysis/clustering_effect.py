@@ -1,0 +1,104 @@
+"""Clustering-effect accuracy per layer on clean, PGD and corrupted test images (Table 5; Jin et
+al., ICCV 2023).
+
+    python tools/analysis/clustering_effect.py CONFIG CHECKPOINT [CONFIG CHECKPOINT ...]
+        [--labels A B] [--inputs clean pgd corrupted] [--layers NAME ...] [--denominator class]
+        [--max-train-images 1024] [--max-images 256] [--domain source] [--work-dir DIR]
+
+Centroids come from the correctly classified images of the config's train split (read with the
+test pipeline); each test image is assigned to its L2-nearest centroid
+(``slim_mmseg.analysis.clustering_effect``). Inputs: ``clean``; ``pgd`` (PGD-10, L-inf 8/255, step
+2/255, cross-entropy); ``corrupted`` (the random albumentations corruption of
+``perturbation_sources.RandomCorruption``). LAFEAT is not available in this project yet.
+Classifiers only: a segmentor config is refused. Writes ``clustering_effect.json`` and
+``clustering_effect.png`` (one panel per input kind, accuracy per layer, one line per model).
+"""
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from tqdm import tqdm  # noqa: E402
+
+from model_loading import (CostClock, common_parser, default_layers, labelled_batches, load_model,  # noqa: E402
+                           model_pairs, provenance, pyplot, require_classifier, short_layer, work_dir,
+                           write_outputs)
+from slim_mmseg.analysis import PixelAttack, RandomCorruption, clustering_accuracy  # noqa: E402
+from slim_mmseg.analysis.clustering_effect import DENOMINATORS  # noqa: E402
+
+TOOL = 'clustering_effect'
+INPUTS = ('clean', 'pgd', 'corrupted')
+
+
+def parse_args(argv=None):
+    parser = common_parser(__doc__.split('\n')[0])
+    parser.add_argument('--inputs', nargs='+', default=list(INPUTS), choices=INPUTS)
+    parser.add_argument('--layers', nargs='+', help='module names (default: the backbone stages and the head)')
+    parser.add_argument('--denominator', default='class', choices=DENOMINATORS,
+                        help="centroid = sum of correct features / class count (the authors' code) or / correct count")
+    parser.add_argument('--max-train-images', type=int, default=1024)
+    return parser.parse_args(argv)
+
+
+def perturbation(kind, model, seed):
+    if kind == 'clean':
+        return None
+    return PixelAttack(model, 'ce', seed=seed) if kind == 'pgd' else RandomCorruption(seed=seed)
+
+
+def plot(records, labels, inputs, layers):
+    plt = pyplot()
+    figure, axes = plt.subplots(1, len(inputs), figsize=(3.4 * len(inputs), 3), sharey=True, squeeze=False)
+    for axis, kind in zip(axes[0], inputs):
+        for label in labels:
+            values = [next(r['accuracy'] for r in records if (r['label'], r['inputs'], r['layer']) == (label, kind, layer))
+                      for layer in layers]
+            axis.plot(range(len(layers)), [100 * v for v in values], marker='o', label=label)
+        axis.set_title(f'{kind} test images', fontsize=9)
+        axis.set_xticks(range(len(layers)), [short_layer(layer) for layer in layers], rotation=45, fontsize=7)
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel('clustering accuracy (%)')
+    axes[0][-1].legend(fontsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    pairs = model_pairs(args)
+    directory = work_dir(args, TOOL)
+    clock, records, models = CostClock(), [], []
+    for config, checkpoint, label in pairs:
+        with clock.measure(label):
+            loaded = load_model(config, checkpoint, label)
+            require_classifier(loaded, 'the clustering effect')
+            models.append(loaded)
+            layers = args.layers or default_layers(loaded) + ['head']
+            train = labelled_batches(loaded, 'train', args.max_train_images, args.batch_size, args.seed, None)
+            test = labelled_batches(loaded, 'test', args.max_images, args.batch_size, args.seed, args.domain)
+            for kind in tqdm(args.inputs, desc=label):
+                values = clustering_accuracy(loaded.model, layers, train, test, loaded.num_classes,
+                                             perturb=perturbation(kind, loaded.model, args.seed),
+                                             denominator=args.denominator)
+                records += [dict(label=label, inputs=kind, layer=layer, accuracy=value) for layer, value in values.items()]
+    labels = [label for _, _, label in pairs]
+    figure = plot(records, labels, args.inputs, layers)
+    payload = dict(tool=TOOL, models=provenance(models), layers=layers, inputs=args.inputs,
+                   denominator=args.denominator, train_images=sum(len(b[1]) for b in train),
+                   test_images=sum(len(b[1]) for b in test), domain=args.domain, records=records,
+                   cpu_seconds=clock.seconds)
+    json_path, png_path = write_outputs(directory, TOOL, payload, figure)
+    print('clustering accuracy (%)')
+    print('| model | inputs | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |')
+    print('|---|---|' + '---|' * len(layers))
+    for label in labels:
+        for kind in args.inputs:
+            row = [next(r['accuracy'] for r in records if (r['label'], r['inputs'], r['layer']) == (label, kind, layer))
+                   for layer in layers]
+            print(f'| {label} | {kind} | ' + ' | '.join(f'{100 * value:.1f}' for value in row) + ' |')
+    print(clock.summary())
+    print(f'wrote {json_path} and {png_path}')
+
+
+if __name__ == '__main__':
+    main()

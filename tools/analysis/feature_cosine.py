@@ -1,0 +1,89 @@
+"""Layer-wise cosine between clean and perturbed features, per perturbation source (Fig. 2).
+
+    python tools/analysis/feature_cosine.py CONFIG CHECKPOINT [CONFIG CHECKPOINT ...]
+        [--labels A B] [--sources PGD PGD-CS MART 'AdvStyle (image)' 'random corruption']
+        [--layers backbone.layer1 ...] [--cosine-layer LAYER] [--split test] [--domain source]
+        [--max-images 256] [--work-dir DIR]
+
+For every model, source and layer: the mean over images of cos(f_l(x), f_l(x')) (model in eval
+mode; see ``slim_mmseg.analysis.feature_cosine`` and ``perturbation_sources`` for each source's
+settings). Writes ``feature_cosine.json`` (one record per model, source and layer) and
+``feature_cosine.png`` (one panel per source, one line per model) into the work dir. Works for
+classifiers and segmentors (per-pixel cross-entropy for the attacks).
+"""
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from tqdm import tqdm  # noqa: E402
+
+from model_loading import (CostClock, common_parser, default_layers, labelled_batches, load_model,  # noqa: E402
+                           model_pairs, provenance, pyplot, short_layer, work_dir, write_outputs)
+from slim_mmseg.analysis import feature_cosine, standard_sources  # noqa: E402
+
+TOOL = 'feature_cosine'
+SOURCES = ['PGD', 'PGD-CS', 'MART', 'AdvStyle (image)', 'random corruption']
+
+
+def parse_args(argv=None):
+    parser = common_parser(__doc__.split('\n')[0])
+    parser.add_argument('--sources', nargs='+', default=SOURCES, help=f'a subset of {SOURCES}')
+    parser.add_argument('--layers', nargs='+', help='module names (default: the backbone stages)')
+    parser.add_argument('--cosine-layer', help='the layer of PGD-CS (default: the last analysed layer)')
+    parser.add_argument('--split', default='test', choices=['train', 'val', 'test'])
+    return parser.parse_args(argv)
+
+
+def plot(records, labels, sources, layers):
+    plt = pyplot()
+    figure, axes = plt.subplots(1, len(sources), figsize=(3.2 * len(sources), 3), sharey=True, squeeze=False)
+    for axis, source in zip(axes[0], sources):
+        for label in labels:
+            values = [next(r['cosine'] for r in records if (r['label'], r['source'], r['layer']) == (label, source, layer))
+                      for layer in layers]
+            axis.plot(range(len(layers)), values, marker='o', label=label)
+        axis.set_title(source, fontsize=9)
+        axis.set_xticks(range(len(layers)), [short_layer(layer) for layer in layers], rotation=45, fontsize=7)
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel('mean cos(f_l(x), f_l(x\'))')
+    axes[0][-1].legend(fontsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    pairs = model_pairs(args)
+    directory = work_dir(args, TOOL)
+    clock, records, models = CostClock(), [], []
+    for config, checkpoint, label in pairs:
+        with clock.measure(label):
+            loaded = load_model(config, checkpoint, label)
+            models.append(loaded)
+            layers = args.layers or default_layers(loaded)
+            batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
+            sources = standard_sources(loaded.model, args.cosine_layer or layers[-1], seed=args.seed, names=args.sources)
+            for source, perturb in tqdm(sources.items(), desc=f'{label}: sources'):
+                values = feature_cosine(loaded.model, tqdm(batches, desc=source, leave=False), perturb, layers)
+                records += [dict(label=label, source=source, layer=layer, cosine=value)
+                            for layer, value in values.items()]
+    labels = [label for _, _, label in pairs]
+    figure = plot(records, labels, list(args.sources), layers)
+    payload = dict(tool=TOOL, models=provenance(models), layers=layers, sources=list(args.sources),
+                   cosine_layer=args.cosine_layer or layers[-1], split=args.split, domain=args.domain,
+                   images=sum(len(b[0]) for b in batches), records=records, cpu_seconds=clock.seconds)
+    json_path, png_path = write_outputs(directory, TOOL, payload, figure)
+    print('| model | source | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |')
+    print('|---|---|' + '---|' * len(layers))
+    for label in labels:
+        for source in args.sources:
+            row = [next(r['cosine'] for r in records if (r['label'], r['source'], r['layer']) == (label, source, layer))
+                   for layer in layers]
+            print(f'| {label} | {source} | ' + ' | '.join(f'{value:.3f}' for value in row) + ' |')
+    print(clock.summary())
+    print(f'wrote {json_path} and {png_path}')
+
+
+if __name__ == '__main__':
+    main()
