@@ -1,23 +1,13 @@
-"""Fixtures of the analysis CLI tests: the tools loaded in-process, and a digits-demo classifier
-trained for a few dozen steps (enough to classify every class of its training images)."""
-import importlib.util
-from pathlib import Path
+"""Fixtures of the analysis CLI tests: a digits-demo classifier trained for a few dozen steps
+(enough to classify every class of its training images) and the tiny segmentor."""
 from types import SimpleNamespace
 
 import pytest
 import torch
 import torch.nn.functional as F
+from analysis_cli_helpers import REPO_ROOT, load_tool
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 DIGITS_CONFIG = REPO_ROOT / 'configs' / 'digits_demo' / 'wrn16_1_erm.py'
-
-
-def load_tool(name):
-    """``tools/analysis/<name>.py`` as a module (its ``main(argv)`` runs in this process)."""
-    spec = importlib.util.spec_from_file_location(f'analysis_tool_{name}', REPO_ROOT / 'tools' / 'analysis' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='session')
@@ -61,8 +51,3 @@ def tiny_segmentor(tmp_path_factory):
     torch.save({'state_dict': loading.trained_network(Config.fromfile(str(config))).state_dict()}, checkpoint)
     return SimpleNamespace(config=str(config), checkpoint=str(checkpoint))
 
-
-def png_size(path):
-    from PIL import Image
-    with Image.open(path) as image:
-        return image.size

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from conftest import load_tool, png_size
+from analysis_cli_helpers import load_tool, png_size
 
 tool = load_tool('clustering_effect')
 

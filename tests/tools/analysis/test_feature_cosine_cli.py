@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from conftest import load_tool, png_size
+from analysis_cli_helpers import load_tool, png_size
 
 tool = load_tool('feature_cosine')
 LAYERS = ['backbone.conv1', 'backbone.layer1', 'backbone.layer2', 'backbone.layer3']

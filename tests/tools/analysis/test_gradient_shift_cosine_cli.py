@@ -1,7 +1,7 @@
 """tools/analysis/gradient_shift_cosine.py over two checkpoints of a digits classifier."""
 import json
 
-from conftest import load_tool, png_size
+from analysis_cli_helpers import load_tool, png_size
 
 tool = load_tool('gradient_shift_cosine')
 

@@ -1,7 +1,7 @@
 """tools/analysis/hessian_trace.py on a trained digits classifier and the tiny segmentor."""
 import json
 
-from conftest import load_tool, png_size
+from analysis_cli_helpers import load_tool, png_size
 
 tool = load_tool('hessian_trace')
 

@@ -3,7 +3,7 @@ import argparse
 
 import pytest
 import torch
-from conftest import load_tool
+from analysis_cli_helpers import load_tool
 
 loading = load_tool('model_loading')
 

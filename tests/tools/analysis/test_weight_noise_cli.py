@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import torch
-from conftest import load_tool, png_size
+from analysis_cli_helpers import load_tool, png_size
 
 tool = load_tool('weight_noise')
 loading = load_tool('model_loading')
