@@ -1,35 +1,15 @@
-"""Fashion-MNIST IDX loader on tiny IDX files written here (both layouts, plain and gzipped)."""
-import gzip
+"""Fashion-MNIST IDX loader on tiny IDX files (both layouts, plain and gzipped)."""
 import struct
 
 import numpy as np
 import pytest
+from fashion_mnist_fakes import write_split
 from mmseg.utils import register_all_modules
 
 import slim_mmseg.openmmlab  # noqa: F401  (registration)
 from slim_mmseg.datasets.fashion_mnist import FashionMNISTDataset, read_idx
 
 register_all_modules(init_default_scope=True)
-
-
-def write_idx(path, array, gz):
-    header = struct.pack('>BBBB', 0, 0, 0x08, array.ndim) + struct.pack(f'>{array.ndim}i', *array.shape)
-    payload = header + array.astype(np.uint8).tobytes()
-    if gz:
-        with gzip.open(str(path) + '.gz', 'wb') as f:
-            f.write(payload)
-    else:
-        path.write_bytes(payload)
-
-
-def write_split(folder, prefix, count, gz=True, seed=0):
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    images = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
-    labels = np.arange(count, dtype=np.uint8) % 10
-    write_idx(folder / f'{prefix}-images-idx3-ubyte', images, gz)
-    write_idx(folder / f'{prefix}-labels-idx1-ubyte', labels, gz)
-    return images, labels
 
 
 def test_debian_layout_gzipped(tmp_path):

@@ -1,0 +1,3 @@
+# preactresnet18_pgd-at_anchor with SLIM in its attack: a stage output, a dictionary loss and lambda ~ U(-1, 1) drawn per batch.
+_base_ = ['./preactresnet18_pgd-at_anchor.py']
+model = dict(slim={{_base_.slim_stages}})
