@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_CONFIG ?= configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: setup demo test benchmark demo-table demo-ablation
+.PHONY: setup demo test benchmark demo-table demo-ablation demo-at
 
 setup:
 	@bash tools/setup_env.sh
@@ -52,3 +52,19 @@ demo-ablation: demo-table
 	           'SLIM, 2 steps x 0.1=slim-advstyle-2steps_*' \
 	           'AdvStyle, step 0.4=advstyle-step0.4_*' \
 	           'SLIM-AdvStyle, step 0.4=slim-advstyle-step0.4_*'
+
+# Issue #10: adversarial training on Fashion-MNIST (Debian's dataset-fashion-mnist), PGD-AT and
+# TRADES each with and without SLIM, 3 seeds; clean and PGD-20 (eps 0.1) accuracy of the last
+# checkpoint. Two sweeps run side by side (one core each).
+DEMO_AT_DIR ?= work_dirs/demo_at
+DEMO_AT_SEEDS ?= 0 1 2
+demo-at: setup
+	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $(DEMO_AT_SEEDS) --checkpoint last --work-root $(DEMO_AT_DIR) \
+	    configs/fashion_mnist_at/smallcnn_pgd-at.py configs/fashion_mnist_at/smallcnn_pgd-at_slim.py & pgd=$$!; \
+	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $(DEMO_AT_SEEDS) --checkpoint last --work-root $(DEMO_AT_DIR) \
+	    configs/fashion_mnist_at/smallcnn_trades.py configs/fashion_mnist_at/smallcnn_trades_slim.py & trades=$$!; \
+	wait $$pgd && wait $$trades
+	$(PY) tools/make_results_table.py $(DEMO_AT_DIR)/records.jsonl --metrics clean/accuracy pgd20/accuracy \
+	    --labels clean PGD-20 \
+	    --rows PGD-AT=smallcnn_pgd-at 'PGD-AT + SLIM=smallcnn_pgd-at_slim' TRADES=smallcnn_trades \
+	           'TRADES + SLIM=smallcnn_trades_slim'
