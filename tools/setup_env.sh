@@ -16,6 +16,23 @@ MMCV_WHEEL=${MMCV_WHEEL:-$(ls ../shared/wheels/mmcv-${MMCV_VERSION}-cp311-*.whl 
 # The shared wheel is ABI-tied to this exact torch build.
 MMCV_WHEEL_TORCH=${MMCV_WHEEL_TORCH:-2.13.0+cpu}
 
+# Fashion-MNIST for the adversarial-training demo (make demo-at): Debian's dataset-fashion-mnist
+# installs the IDX files under /usr/share/datasets/fashion-mnist. Installed here when missing and
+# apt-get is usable as root; otherwise this says what to do. Never fails the setup.
+FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
+if [ ! -d "$FASHION_MNIST_DIR" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing dataset-fashion-mnist (apt-get) for make demo-at"
+    { apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; }; } \
+      || echo "[setup] WARNING: apt-get could not install dataset-fashion-mnist; make demo-at needs it" >&2
+  else
+    echo "[setup] note: $FASHION_MNIST_DIR is missing; for make demo-at run 'sudo apt-get install" \
+         "dataset-fashion-mnist' (Debian/Ubuntu) or set the configs' fashion_mnist_root to a folder with" \
+         "the IDX files (torchvision's FashionMNIST/raw layout works too)" >&2
+  fi
+fi
+
 stamp_input=$(cat requirements.txt requirements-nodeps.txt constraints.txt tools/setup_env.sh; echo "$TORCH_SPEC ${FORCE_MMCV_SOURCE:-0}")
 stamp_hash=$(printf '%s' "$stamp_input" | sha256sum | cut -d' ' -f1)
 stamp_file="$VENV/.slim_mmseg_setup"
