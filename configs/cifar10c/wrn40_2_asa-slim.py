@@ -1,0 +1,12 @@
+# CIFAR-10-C, WRN-40-2: AdvStyle (ASA) + SLIM.
+# Method: configs/_base_/methods/asa_slim.py; positions: configs/_base_/methods/placement_wrn.py.
+_base_ = ['./wrn40_2_erm.py', '../_base_/methods/asa_slim.py',
+          '../_base_/methods/placement_wrn.py']
+model = dict(
+    _delete_=True,
+    type='StyleAugmented',
+    model={{_base_.model}},
+    augmentation={{_base_.augmentation}},
+    positions={{_base_.positions.ASA}},
+    slim={{_base_.slim}},
+    slim_layers={{_base_.slim_layers}})
