@@ -28,7 +28,7 @@ weight gradient stays ASA's. Logged: the task losses; with SLIM ``slim_layer``, 
 module preceded the drawn layer) and ``slim_skipped_total``.
 """
 from contextlib import nullcontext
-from typing import Callable, ContextManager, Dict, Optional, Sequence, Tuple, Union
+from typing import Callable, ContextManager, Dict, Optional, Sequence, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -55,8 +55,9 @@ class StyleAugmented(BaseModel):
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
             ``lambda_range``, ``seed``), or ``None``; needs ``augmentation.type='ASA'``.
         slim_layers: SLIM's candidate layers, when not given as ``slim['layers']``.
-        probe_size: (H, W) of the zero image of the build-time probe forward that finds the
-            positions' channel counts; default: the data preprocessor's ``size``, else 64x64.
+        probe_size: (H, W) of the zero image of the build-time probe forward (on the CPU, in eval
+            mode) that finds the positions' channel counts; 64x64 by default, which keeps the probe
+            cheap; raise it for models that need larger inputs.
         probe_channels: channels of that image (3).
         data_preprocessor: the Runner's top-level ``data_preprocessor``; goes to the wrapped model
             when that has none.
@@ -75,6 +76,8 @@ class StyleAugmented(BaseModel):
             if value is not None:
                 raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
                                  f'model\'s config (model.model.{key}) instead')
+        if slim_layers is not None and slim is None:
+            raise ValueError('slim_layers is set but slim is None: give slim=dict(...) or drop slim_layers')
         if data_preprocessor is not None and model.get('data_preprocessor') is None:
             model = dict(model, data_preprocessor=data_preprocessor)
         self.model = MODELS.build(model)
@@ -92,17 +95,11 @@ class StyleAugmented(BaseModel):
             slim = dict(slim, layers=_one_of('slim_layers', slim_layers, slim.get('layers'), 'slim'))
         if 'type' not in augmentation:
             raise ValueError(f"augmentation needs 'type' (one of the registered style modules), got {augmentation}")
-        self.probe_shape = (probe_channels, *self._probe_size(probe_size))
+        self.probe_shape = (probe_channels, *(probe_size or DEFAULT_PROBE_SIZE))
         self.augmentation = StyleAugmentation(
             self.model, positions, augmentation.pop('type'), run_probe=self._probe,
             watch=tuple(slim['layers']) if slim else (), **augmentation)
         self.slim = SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim)) if slim else None
-
-    def _probe_size(self, probe_size) -> Tuple[int, int]:
-        if probe_size is not None:
-            return tuple(probe_size)
-        size = getattr(self.data_preprocessor, 'size', None)
-        return tuple(size) if size else DEFAULT_PROBE_SIZE
 
     def _probe(self):
         return self.model(torch.zeros(1, *self.probe_shape), None, mode='tensor')

@@ -224,3 +224,8 @@ def test_positions_and_slim_layers_as_wrapper_arguments():
         build(dict(wrapper_cfg(), positions=POSITIONS))
     with pytest.raises(ValueError, match='slim_layers is given twice'):
         build(dict(wrapper_cfg(), slim_layers=LAYERS))
+
+
+def test_slim_layers_without_slim_are_refused():
+    with pytest.raises(ValueError, match='slim_layers is set but slim is None'):
+        build(dict(wrapper_cfg(slim=False), slim_layers=LAYERS))
