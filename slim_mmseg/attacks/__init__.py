@@ -16,7 +16,7 @@ from .evaluation import WORST_CASE, RobustEvaluation, evaluate_attacks, format_t
 from .haar import haar_low_frequency
 from .lafeat import LAFEAT
 from .lafeat_heads import (RESNET18_LAYERS, LAFEATHeads, default_lafeat_layers, file_sha256, head_agreement,
-                           load_or_train_heads, train_lafeat_heads)
+                           load_heads, load_or_train_heads, train_lafeat_heads)
 from .pgd import PGD
 from .ssa import SSA
 
@@ -54,5 +54,5 @@ def parse_epsilon(text: str) -> float:
 __all__ = ['ATTACKS', 'Attack', 'AutoAttackAdapter', 'CheckReport', 'Clean', 'LAFEAT', 'LAFEATHeads', 'PGD',
            'RESNET18_LAYERS', 'RobustEvaluation', 'RobustnessCheckWarning', 'SSA', 'WORST_CASE', 'build_attack',
            'check_epsilon', 'default_lafeat_layers', 'evaluate_attacks', 'file_sha256', 'format_table',
-           'haar_low_frequency', 'head_agreement', 'load_or_train_heads', 'masking_checks', 'parse_epsilon',
+           'haar_low_frequency', 'head_agreement', 'load_heads', 'load_or_train_heads', 'masking_checks', 'parse_epsilon',
            'predicted_correct', 'train_lafeat_heads']

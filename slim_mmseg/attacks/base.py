@@ -63,8 +63,8 @@ class Attack:
         self.eps = None if eps is None else float(eps)
 
     def __call__(self, images: Tensor, labels: Tensor) -> Tensor:
-        if images.dim() < 2 or labels.shape != images.shape[:1]:
-            raise ValueError(f'{self.name}: expected images (N, ...) and labels (N,), got '
+        if images.dim() < 2 or labels.shape[:1] != images.shape[:1]:
+            raise ValueError(f'{self.name}: expected images (N, ...) and labels (N, ...), got '
                              f'{tuple(images.shape)} and {tuple(labels.shape)}')
         check_unit_range(images)
         with evaluation_mode(self.model), frozen_parameters(self.model):

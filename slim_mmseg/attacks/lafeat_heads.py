@@ -64,6 +64,17 @@ class LAFEATHeads(nn.Module):
         return cls(layers, [f.shape[1] for f in features], num_classes)
 
 
+def load_heads(cache_file: str) -> LAFEATHeads:
+    """Heads saved by :func:`load_or_train_heads` (sizes read from the weights), e.g. for a config's
+    robust test loop; the file's key says which checkpoint they were trained for."""
+    stored = torch.load(cache_file, map_location='cpu', weights_only=True)
+    state, layers = stored['state_dict'], stored['key']['layers']
+    channels = [state[f'heads.{i}.0.weight'].shape[1] for i in range(len(layers))]
+    heads = LAFEATHeads(layers, channels, num_classes=state['heads.0.1.weight'].shape[0])
+    heads.load_state_dict(state)
+    return heads
+
+
 def frozen_features(model: nn.Module, layers: Sequence[str], images: Tensor) -> List[Tensor]:
     """The pooled outputs of ``layers`` for ``images`` (evaluation mode, no grad)."""
     modules = [resolve_module(model, layer, role='LAFEAT layer') for layer in layers]

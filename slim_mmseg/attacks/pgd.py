@@ -18,6 +18,7 @@ Example::
 
     attack = PGD(model, eps=8 / 255, steps=20, step_size=2 / 255, seed=0)
     adversarial = attack(images, labels)      # images (N, C, H, W) in [0, 1], labels (N,)
+    # segmentation: logits (N, K, H, W), labels (N, H, W), e.g. ignore_index=255
 """
 import torch
 import torch.nn.functional as F
@@ -36,21 +37,23 @@ class PGD(Attack):
         norm: ``'Linf'`` (sign steps) or ``'L2'`` (normalised-gradient steps).
         random_start: ``'uniform'`` (default), ``'normal'`` or ``'none'`` (see ``PixelPerturbation``).
         seed: seed of the random start; each call restarts the stream, so a call is reproducible.
+        ignore_index: label value left out of the loss (segmentation; default -100, PyTorch's).
     """
     name = 'pgd'
 
     def __init__(self, model: nn.Module, eps: float = 8 / 255, steps: int = 20, step_size: float = 2 / 255,
-                 norm: str = 'Linf', random_start: str = 'uniform', seed: int = 0):
+                 norm: str = 'Linf', random_start: str = 'uniform', seed: int = 0, ignore_index: int = -100):
         super().__init__(model, eps)
         self.perturbation = PixelPerturbation(eps, norm=norm, random_start=random_start)
         self.steps = steps
         self.step_size = step_size
         self.seed = seed
+        self.ignore_index = ignore_index
 
     def perturb(self, images: Tensor, labels: Tensor) -> Tensor:
         # Mean cross-entropy, as torchattacks' PGD (the sign step does not depend on the scale).
         def objective(adversarial: Tensor) -> Tensor:
-            return F.cross_entropy(self.model(adversarial), labels)
+            return F.cross_entropy(self.model(adversarial), labels, ignore_index=self.ignore_index)
 
         generator = seeded_generator(self.seed)
         if images.device.type != 'cpu':
