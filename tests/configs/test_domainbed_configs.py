@@ -79,20 +79,20 @@ def fake_data(tmp_path_factory):
 
 
 def tiny_runner(cfg, data_root, work_dir):
-    """One epoch of two batches of 2 at 32 pixels; validation on every source's held-out images
-    (the fakes are small), the test on 4 target images."""
+    """One epoch of two batches of 2 at 64 pixels (as the PACS config tests); validation on every
+    source's held-out images (the fakes are small), the test on 4 target images."""
     cfg.work_dir = str(work_dir)
     classifier_cfg(cfg).backbone.init_cfg = None
     cfg.train_cfg.max_epochs = 1
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1)  # no files to write
-    cfg.train_dataloader.dataset.pipeline[1].size = 32
+    cfg.train_dataloader.dataset.pipeline[1].size = 64
     for loader, batch_size, samples in (('train_dataloader', 2, 4), ('val_dataloader', 16, None),
                                         ('test_dataloader', 16, 4)):
         cfg[loader].update(batch_size=batch_size, num_workers=0, persistent_workers=False)
         cfg[loader].dataset.update(data_root=str(data_root), indices=samples)
         if loader != 'train_dataloader':
-            cfg[loader].dataset.pipeline[1].scale = (32, 32)
+            cfg[loader].dataset.pipeline[1].scale = (64, 64)
     return Runner.from_cfg(cfg)
 
 
