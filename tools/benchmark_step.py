@@ -1,18 +1,29 @@
-"""Step time and peak memory of ERM, AdvStyle and SLIM-AdvStyle, measured side by side.
+"""Step time, FLOPs and peak memory of every training procedure, measured side by side.
 
     python tools/benchmark_step.py [CONFIG] [--batch-size 4] [--steps 10] [--warmup 2]
+        [--placement configs/_base_/methods/placement_resnetv1c_seg.py] [--variants ERM ASA ...]
 
-CONFIG is a SLIM-AdvStyle config (default: the CPU demo's). The three variants share its
-segmentor, batch size and crop: ERM is the wrapped segmentor alone, AdvStyle the wrapper with
-``slim=None``, SLIM-AdvStyle the config as it is. Each timed round runs one training step of every
-variant in turn (interleaved, so that machine load affects all alike); the median over rounds is
-reported. Peak memory is then measured per variant over ``--memory-steps`` further steps: the
+CONFIG is a SLIM-AdvStyle (AdvStyle-Zhong + SLIM) config (default: the CPU demo's). All variants
+share its segmentor, batch size and crop:
+
+- ``ERM``: the wrapped segmentor alone;
+- ``AdvStyle`` / ``SLIM-AdvStyle``: Zhong's image-level AdvStyle (the ``SLIMAdvStyle`` wrapper with
+  ``slim=None``) and the config as it is;
+- ``pAdaIN``, ``MixStyle``, ``DSU``, ``ASA``, ``ASA+SLIM``: the ``StyleAugmented`` wrapper with the
+  method files of ``configs/_base_/methods/`` at the positions (and SLIM layers) of ``--placement``.
+
+Each timed round runs one training step of every variant in turn (interleaved, so that machine
+load affects all alike); the median over rounds is reported. Peak memory is then measured per variant over ``--memory-steps`` further steps: the
 largest growth of tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact
 count of the tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
 resident set size, identical runs give identical numbers). A FLOP count of one step per variant
 (convolutions and matrix products, forward and backward) shows the work itself, free of timing
-noise. The printed ratios are the targets of the project's performance issue: SLIM-AdvStyle
-<= 1.05x AdvStyle in time and memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time.
+noise. The printed ratios carry the project's targets: SLIM-AdvStyle <= 1.05x AdvStyle in time and
+memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time (issue #3); ASA <= 1.15x ERM in
+time and <= 1.05x in FLOPs; ASA+SLIM <= 1.5x ASA in time; pAdaIN, MixStyle, DSU <= 1.05x ERM in time
+(issue #9). The style modules act at random (per module and step: pAdaIN with p = 0.01, MixStyle and
+DSU with p = 0.5, ASA's three branches with 1/3 each), so their single-step FLOPs and memory depend
+on the draw; the time is a median over rounds.
 """
 import argparse
 import copy
@@ -37,24 +48,43 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = 'configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py'
-VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle')
+DEFAULT_PLACEMENT = 'configs/_base_/methods/placement_resnetv1c_seg.py'
+# Feature-level style variants: their method file in configs/_base_/methods/.
+STYLE_METHODS = {'pAdaIN': 'padain', 'MixStyle': 'mixstyle', 'DSU': 'dsu', 'ASA': 'asa', 'ASA+SLIM': 'asa_slim'}
+VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle', *STYLE_METHODS)
 
 
-def variant_cfg(cfg: Config, variant: str) -> dict:
+def variant_cfg(cfg: Config, variant: str, placement: str = DEFAULT_PLACEMENT) -> dict:
     if cfg.model.type != 'SLIMAdvStyle' or cfg.model.get('slim') is None:
         raise ValueError(f'{cfg.filename} is not a SLIM-AdvStyle config (model.type SLIMAdvStyle with slim set)')
     if variant == 'ERM':
         return copy.deepcopy(cfg.model.model)
+    if variant in STYLE_METHODS:
+        return style_variant_cfg(cfg.model.model, variant, placement)
+    if variant not in VARIANTS:
+        raise ValueError(f'unknown variant {variant!r}; variants: {", ".join(VARIANTS)}')
     model = copy.deepcopy(cfg.model)
     if variant == 'AdvStyle':
         model.slim = None
     return model
 
 
-def build(cfg: Config, variant: str, device: str):
+def style_variant_cfg(segmentor: dict, variant: str, placement: str) -> dict:
+    """``StyleAugmented`` around ``segmentor`` with the variant's method file and the placement."""
+    method = Config.fromfile(osp.join(REPO, 'configs/_base_/methods', STYLE_METHODS[variant] + '.py'))
+    where = Config.fromfile(placement if osp.isabs(placement) else osp.join(REPO, placement))
+    model = dict(type='StyleAugmented', model=copy.deepcopy(segmentor), augmentation=method.augmentation.to_dict(),
+                 positions=list(where.positions[method.augmentation.type]))
+    if method.get('slim') is not None:
+        model.update(slim=method.slim.to_dict(), slim_layers=list(where.slim_layers))
+    return model
+
+
+def build(cfg: Config, variant: str, device: str, placement: str = DEFAULT_PLACEMENT):
     torch.manual_seed(0)
-    model = revert_sync_batchnorm(MODELS.build(variant_cfg(cfg, variant))).to(device).train()
+    model = revert_sync_batchnorm(MODELS.build(variant_cfg(cfg, variant, placement))).to(device).train()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9))
     return model, optim
 
@@ -114,8 +144,8 @@ def measure(args) -> tuple:
     """Median step time over interleaved rounds, then each variant's FLOPs and peak step memory."""
     cfg, device = load(args)
     batch = synthetic_batch(cfg, args.batch_size, num_classes(cfg))
-    built = {v: build(cfg, v, device) for v in VARIANTS}
-    times = {v: [] for v in VARIANTS}
+    built = {v: build(cfg, v, device, args.placement) for v in args.variants}
+    times = {v: [] for v in args.variants}
     for round_index in range(args.warmup + args.steps):
         for variant, (model, optim) in built.items():
             if device == 'cuda':
@@ -133,6 +163,28 @@ def measure(args) -> tuple:
     return seconds, flops, memory
 
 
+# (numerator, denominator, quantity, target or None): the ratios printed when both variants ran.
+RATIOS = (
+    ('SLIM-AdvStyle', 'AdvStyle', 'time', 1.05), ('SLIM-AdvStyle', 'AdvStyle', 'memory', 1.05),
+    ('SLIM-AdvStyle', 'AdvStyle', 'FLOPs', None), ('AdvStyle', 'ERM', 'time', 2.7),
+    ('AdvStyle', 'ERM', 'FLOPs', None), ('AdvStyle', 'ERM', 'memory', None),
+    ('ASA', 'ERM', 'time', 1.15), ('ASA', 'ERM', 'FLOPs', 1.05), ('ASA', 'ERM', 'memory', None),
+    ('ASA+SLIM', 'ASA', 'time', 1.5), ('ASA+SLIM', 'ASA', 'FLOPs', None), ('ASA+SLIM', 'ASA', 'memory', None),
+    ('pAdaIN', 'ERM', 'time', 1.05), ('MixStyle', 'ERM', 'time', 1.05), ('DSU', 'ERM', 'time', 1.05),
+)
+
+
+def ratio_targets(seconds: dict, flops: dict, memory: dict) -> dict:
+    """``{'A / B quantity': (value, target)}`` for every ratio of :data:`RATIOS` whose variants ran."""
+    measured = {'time': seconds, 'FLOPs': flops, 'memory': memory}
+    ratios = {}
+    for numerator, denominator, quantity, target in RATIOS:
+        values = measured[quantity]
+        if numerator in values and denominator in values:
+            ratios[f'{numerator} / {denominator} {quantity}'] = (values[numerator] / values[denominator], target)
+    return ratios
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', nargs='?', default=DEFAULT_CONFIG)
@@ -142,22 +194,18 @@ def main():
     parser.add_argument('--memory-steps', type=int, default=8,
                         help='steps per variant whose largest memory peak is reported')
     parser.add_argument('--cpu', action='store_true', help='stay on the CPU even if CUDA is available')
+    parser.add_argument('--placement', default=DEFAULT_PLACEMENT,
+                        help='positions and SLIM layers of the feature-level style variants')
+    parser.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument('--json', help='also write the results to this file')
     args = parser.parse_args()
     seconds, flops, memory = measure(args)
     device = 'cuda' if torch.cuda.is_available() and not args.cpu else f'cpu ({torch.get_num_threads()} threads)'
     print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved rounds')
     print(f'| variant | step time (s) | GFLOP per step | peak step memory (MiB) |\n|---|---|---|---|')
-    for variant in VARIANTS:
+    for variant in args.variants:
         print(f'| {variant} | {seconds[variant]:.3f} | {flops[variant] / 1e9:.2f} | {memory[variant] / 2**20:.1f} |')
-    ratios = {
-        'SLIM-AdvStyle / AdvStyle time': (seconds['SLIM-AdvStyle'] / seconds['AdvStyle'], 1.05),
-        'SLIM-AdvStyle / AdvStyle memory': (memory['SLIM-AdvStyle'] / memory['AdvStyle'], 1.05),
-        'SLIM-AdvStyle / AdvStyle FLOPs': (flops['SLIM-AdvStyle'] / flops['AdvStyle'], None),
-        'AdvStyle / ERM time': (seconds['AdvStyle'] / seconds['ERM'], 2.7),
-        'AdvStyle / ERM FLOPs': (flops['AdvStyle'] / flops['ERM'], None),
-        'AdvStyle / ERM memory': (memory['AdvStyle'] / memory['ERM'], None),
-    }
+    ratios = ratio_targets(seconds, flops, memory)
     for name, (value, target) in ratios.items():
         verdict = '' if target is None else f'  (target <= {target}: {"met" if value <= target else "NOT met"})'
         print(f'{name}: {value:.3f}{verdict}')

@@ -46,3 +46,29 @@ def test_memory_is_the_exact_peak_of_a_step_on_cpu():
 
 def test_flops_count_the_matrix_products():
     assert benchmark_step.step_flops(AllocatingStep(), None, dict(n=10)) == 2 * 4 * 8 * 16
+
+
+def test_style_variants_wrap_the_same_segmentor_with_the_method_files():
+    cfg = Config.fromfile(str(TOOL.parents[1] / benchmark_step.DEFAULT_CONFIG))
+    placement = Config.fromfile(str(TOOL.parents[1] / benchmark_step.DEFAULT_PLACEMENT))
+    for variant, kind in (('pAdaIN', 'pAdaIN'), ('MixStyle', 'MixStyle'), ('DSU', 'DSU'), ('ASA', 'ASA'),
+                          ('ASA+SLIM', 'ASA')):
+        model = benchmark_step.variant_cfg(cfg, variant)
+        assert model['type'] == 'StyleAugmented' and model['model'] == cfg.model.model
+        assert model['augmentation']['type'] == kind
+        assert model['positions'] == placement.positions[kind]
+        assert ('slim' in model) == (variant == 'ASA+SLIM')
+    assert benchmark_step.variant_cfg(cfg, 'ASA+SLIM')['slim_layers'] == placement.slim_layers
+    with pytest.raises(ValueError, match='unknown variant'):
+        benchmark_step.variant_cfg(cfg, 'CutMix')
+
+
+def test_ratios_are_printed_for_the_variants_that_ran_with_their_targets():
+    seconds = dict(ERM=1.0, ASA=1.1, DSU=1.2)
+    flops = dict(ERM=10, ASA=10, DSU=10)
+    ratios = benchmark_step.ratio_targets(seconds, flops, dict(ERM=4, ASA=5, DSU=4))
+    assert ratios['ASA / ERM time'] == (1.1, 1.15)
+    assert ratios['ASA / ERM FLOPs'] == (1.0, 1.05)
+    assert ratios['ASA / ERM memory'] == (1.25, None)
+    assert ratios['DSU / ERM time'] == (1.2, 1.05)
+    assert not any('SLIM' in name for name in ratios)
