@@ -33,7 +33,8 @@ def test_protocol_values():
     assert head.loss_decode.avg_non_ignore
     # whole GTA5 frames at 1280x720, nothing else; 4 x 2 = 8 images per step
     train = cfg.train_dataloader.dataset
-    assert (train.type, train.ann_file) == ('GTA5Dataset', 'splits/all.txt')
+    assert (train.type, train.ann_file) == ('ClassBalancedGTA5Dataset', 'splits/all.txt')
+    assert (train.num_samples, train.sub_epoch_size) == (250000, 3000)
     assert TYPES_OF(train.pipeline) == ['LoadImageFromFile', 'LoadGTA5Annotations', 'Resize',
                                         'PackSegInputs']
     assert train.pipeline[2] == dict(type='Resize', scale=(1280, 720), keep_ratio=False,
@@ -95,6 +96,7 @@ def test_one_iteration_and_test_on_fakes(fake_world, monkeypatch):
     cfg.custom_hooks = []  # no pretrained weights to look for
     cfg.model.data_preprocessor.size = (18, 32)
     cfg.train_dataloader.update(batch_size=2, num_workers=0, persistent_workers=False)
+    cfg.train_dataloader.dataset.update(num_samples=8, sub_epoch_size=4)
     cfg.train_dataloader.dataset.pipeline[2].scale = (32, 18)  # 1280x720 / 40
     cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
     cfg.test_dataloader.dataset.datasets[0].pipeline[1].scale = (32, 16)  # 64x32 Cityscapes / 2
@@ -103,7 +105,11 @@ def test_one_iteration_and_test_on_fakes(fake_world, monkeypatch):
     cfg.default_hooks.checkpoint.save_last = False
     cfg.visualizer.name = 'dsu_protocol_test'
     runner = Runner.from_cfg(cfg)
-    assert len(runner.train_dataloader.dataset) == 5  # 6 fake frames, 1 size-mismatched
+    train = runner.train_dataloader.dataset
+    assert len(train) == 12  # (8 // 4 + 1) sub-epochs of 4 class-balanced draws
+    # drawn from the 5 valid fake frames (frame 00003's label size differs: left out)
+    assert {train.get_data_info(i)['img_path'][-9:] for i in range(12)} <= {
+        f'{i:05d}.png' for i in (1, 2, 4, 5, 6)}
     runner.train()
     assert runner.iter == 1
     assert math.isfinite(runner.message_hub.get_scalar('train/decode.loss_ce').current())

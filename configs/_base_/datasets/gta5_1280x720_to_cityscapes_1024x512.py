@@ -1,7 +1,10 @@
 # GTA5 -> Cityscapes as DSU's semantic-segmentation code trains and tests it (lixiaotong97/DSU,
 # semantic-segmentation/; the FADA code base), the protocol SLIM's Table 3 most likely follows.
 # Sourced there:
-# - training data: every GTA5 frame (datasets/gta5_train_list.txt lists all 24,966);
+# - training data: every GTA5 frame (datasets/gta5_train_list.txt lists all 24,966), drawn
+#   class-balanced: 252,000 draws for MAX_ITER x BATCH_SIZE = 250,000 in sub-epochs of 3,000,
+#   rare classes favoured (core/datasets/gta5.py with max_iters; ClassBalancedGTA5Dataset,
+#   slim_mmseg/datasets/class_balanced_gta5.py), then shuffled by the loader;
 # - whole frames resized to 1280x720 (core/configs/defaults.py INPUT.SOURCE_INPUT_SIZE_TRAIN;
 #   core/datasets/build.py resizes instead of crops because INPUT_SCALES_TRAIN = (1.0, 1.0);
 #   core/datasets/transform.py Resize: image bicubic, label nearest); no flip
@@ -14,8 +17,9 @@
 # Ours (not in DSU's code):
 # - splits/all.txt from tools/convert_datasets/gta5.py (run without --split-list) leaves out the
 #   few frames whose label size differs from the image; DSU resizes those too;
-# - uniform shuffling: DSU's core/datasets/gta5.py (with max_iters) draws a class-balanced image
-#   list from gtav_label_info.p (FADA's rare-class sampling), which is not reproduced;
+# - the class-balanced draw's seed (DSU leaves numpy unseeded) and its cache of the classes per
+#   frame (splits/classes_per_image.json, read from the labels on the first run; DSU ships
+#   datasets/gtav_label_info.p);
 # - cv2's bicubic interpolation (mmcv) instead of PIL's;
 # - BDD100K and Mapillary are tested as in gta5_to_cityscapes_bdd100k_mapillary.py (DSU tests
 #   Cityscapes only; cityscapes/mIoU is the number comparable with DSU's tables).
@@ -35,7 +39,14 @@ test_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=2,
-    dataset=dict(ann_file='splits/all.txt', pipeline=train_pipeline))
+    dataset=dict(
+        type='ClassBalancedGTA5Dataset',
+        ann_file='splits/all.txt',
+        num_samples=31250 * 8,
+        sub_epoch_size=3000,
+        seed=0,
+        class_index='splits/classes_per_image.json',
+        pipeline=train_pipeline))
 val_dataloader = None
 val_evaluator = None
 test_dataloader = dict(
