@@ -114,7 +114,7 @@ def test_checkpoint_with_code_is_refused(tiny_classifier, tmp_path):
 
     torch.save(dict(state_dict={}, meta=Payload()), tmp_path / 'evil.pth')
     with pytest.raises(Exception, match='Weights only load failed'):
-        load_tool().main([str(config), str(tmp_path / 'evil.pth'), '--attacks', 'clean'])
+        load_tool().main([str(config), str(tmp_path / 'evil.pth'), '--attacks', 'clean', '--work-dir', str(tmp_path / 'w')])
 
 
 @pytest.mark.parametrize('args, error, message', [
