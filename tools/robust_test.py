@@ -154,7 +154,7 @@ def run_classification(args, cfg, classifier, eps, sha, work_dir):
     return summary, per_sample, report.messages
 
 
-def run_segmentation(args, cfg, runner_model_check):
+def run_segmentation(args, cfg, load_checkpoint):
     unsupported = [n for n in args.attacks if n != 'clean' and not SEGMENTATION_ATTACK.match(n)]
     if unsupported:
         raise ValueError(f'attacks {unsupported} are classification only; segmentors support clean and pgd<n>')
@@ -162,9 +162,8 @@ def run_segmentation(args, cfg, runner_model_check):
                         attack_options={n: dict(step_size=parse_epsilon(args.pgd_step_size), seed=args.seed)
                                         for n in args.attacks if n != 'clean'})
     runner = Runner.from_cfg(cfg)
-    runner_model_check(runner.model)
-    metrics = runner.test()
-    return metrics
+    load_checkpoint(runner.model)
+    return {key: float(value) for key, value in runner.test().items()}
 
 
 def main(argv=None):

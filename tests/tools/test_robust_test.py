@@ -126,3 +126,21 @@ def test_bad_input(tiny_classifier, tmp_path, args, error, message):
     config, checkpoint = tiny_classifier
     with pytest.raises(error, match=message):
         load_tool().main([str(config), str(checkpoint), '--work-dir', str(tmp_path / 'w'), *args])
+
+
+def test_segmentor_pgd_through_the_robust_test_loop(tiny_config_file, tmp_path):
+    import slim_mmseg.openmmlab  # noqa: F401
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+    config = tiny_config_file()
+    init_default_scope('mmseg')
+    torch.manual_seed(0)
+    torch.save(dict(state_dict=MODELS.build(Config.fromfile(str(config)).model).state_dict()), tmp_path / 'seg.pth')
+    tool_module = load_tool()
+    record = tool_module.main([str(config), str(tmp_path / 'seg.pth'), '--attacks', 'clean', 'pgd2',
+                               '--work-dir', str(tmp_path / 'w')])
+    assert {'clean/mIoU', 'clean/aAcc', 'pgd2/mIoU', 'pgd2/aAcc'} <= set(record['metrics'])
+    assert json.loads(next((tmp_path / 'w').glob('robust_test_*.json')).read_text())['metrics'] == record['metrics']
+    with pytest.raises(ValueError, match=r"\['autoattack'\] are classification only"):
+        tool_module.main([str(config), str(tmp_path / 'seg.pth'), '--attacks', 'clean', 'autoattack',
+                          '--work-dir', str(tmp_path / 'w')])
