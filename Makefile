@@ -55,14 +55,16 @@ demo-ablation: demo-table
 
 # Issue #10: adversarial training on Fashion-MNIST (Debian's dataset-fashion-mnist), PGD-AT and
 # TRADES each with and without SLIM, 3 seeds; clean and PGD-20 (eps 0.1) accuracy of the last
-# checkpoint. Two sweeps run side by side (one core each).
+# checkpoint. Two sweeps (PGD-AT, TRADES) run side by side, one core each, seeds outermost.
 DEMO_AT_DIR ?= work_dirs/demo_at
 DEMO_AT_SEEDS ?= 0 1 2
 demo-at: setup
-	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $(DEMO_AT_SEEDS) --checkpoint last --work-root $(DEMO_AT_DIR) \
-	    configs/fashion_mnist_at/smallcnn_pgd-at.py configs/fashion_mnist_at/smallcnn_pgd-at_slim.py & pgd=$$!; \
-	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $(DEMO_AT_SEEDS) --checkpoint last --work-root $(DEMO_AT_DIR) \
-	    configs/fashion_mnist_at/smallcnn_trades.py configs/fashion_mnist_at/smallcnn_trades_slim.py & trades=$$!; \
+	for seed in $(DEMO_AT_SEEDS); do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed --checkpoint last \
+	    --work-root $(DEMO_AT_DIR) configs/fashion_mnist_at/smallcnn_pgd-at.py \
+	    configs/fashion_mnist_at/smallcnn_pgd-at_slim.py || exit 1; done & pgd=$$!; \
+	for seed in $(DEMO_AT_SEEDS); do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed --checkpoint last \
+	    --work-root $(DEMO_AT_DIR) configs/fashion_mnist_at/smallcnn_trades.py \
+	    configs/fashion_mnist_at/smallcnn_trades_slim.py || exit 1; done & trades=$$!; \
 	wait $$pgd && wait $$trades
 	$(PY) tools/make_results_table.py $(DEMO_AT_DIR)/records.jsonl --metrics clean/accuracy pgd20/accuracy \
 	    --labels clean PGD-20 \
