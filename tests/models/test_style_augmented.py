@@ -229,3 +229,23 @@ def test_positions_and_slim_layers_as_wrapper_arguments():
 def test_slim_layers_without_slim_are_refused():
     with pytest.raises(ValueError, match='slim_layers is set but slim is None'):
         build(dict(wrapper_cfg(slim=False), slim_layers=LAYERS))
+
+
+@pytest.mark.slow  # three tools/train.py runs: ~30 s on an idle core, minutes on a loaded machine
+def test_train_resume_through_the_cli_continues_like_an_uninterrupted_run(tiny_config_file, tool, tmp_path):
+    """tools/train.py --resume from iteration 2 of 3 ends with the parameters of a straight 3-iteration
+    run: the checkpoint carries the control factors, the modules' random streams and the SLIM draws."""
+    cfg = Config.fromfile(tiny_config_file(max_iters=3, checkpoint_interval=1, dump_state=True))
+    cfg.model = dict(type='StyleAugmented', model=cfg.model,
+                     augmentation=dict(type='ASA', positions=['backbone.layer1', 'backbone.layer2']),
+                     slim=dict(layers=['backbone.layer2', 'backbone.layer3']))
+    config = tmp_path / 'asa_resume.py'
+    cfg.dump(str(config))
+    tool('train.py', config, '--work-dir', tmp_path / 'straight')
+    partial = tmp_path / 'partial'
+    tool('train.py', config, '--work-dir', partial, '--cfg-options', 'train_cfg.max_iters=2')
+    tool('train.py', config, '--work-dir', partial, '--resume')
+    straight, resumed = (load_state_dump(tmp_path / name, 'after_train') for name in ('straight', 'partial'))
+    assert resumed['iter'] == straight['iter'] == 3
+    for name, value in straight['params'].items():
+        assert torch.equal(value, resumed['params'][name]), name
