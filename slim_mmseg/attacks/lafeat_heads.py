@@ -1,16 +1,18 @@
 """LAFEAT's auxiliary heads: linear classifiers on intermediate features of a frozen model.
 
 Yu et al., "LAFEAT: Piercing Through Adversarial Defenses with Latent Features" (CVPR 2021),
-github lafeat/lafeat. A head reads one layer's output, average-pools it over space and maps it
-through two linear layers, ``Linear(C, C)`` then ``Linear(C, K)`` (``frozen.py``: ``fcf256_*_1``
-then ``fcf256_*``, with an 8x8 average pool). It is trained to predict what the *frozen model*
-predicts (``train.py``: targets ``all_outputs[-1].argmax``), with Adam (lr 1e-3, weight decay 0)
-and a cosine schedule down to 1e-5, batch 128 (``train.py`` defaults).
+github lafeat/lafeat (read at commit 13017ae). A head reads one layer's (N, C, H, W) output:
+``conv 2x2 stride 2 (C -> 64), ReLU, conv 2x2 stride 2 (64 -> 64), ReLU, flatten, Linear(-> 256),
+ReLU, Linear(256 -> K)`` (``frozen.py``: ``conv*_8_4``, ``conv*_4_2``, ``fcf256_*_1``, ``fcf256_*``;
+there the maps are 8x8, so the flattened size is 64 * 2 * 2 = 256; here it follows the layer's
+size). It is trained to predict what the *frozen model* predicts (``train.py``: ``model_label =
+all_outputs[-1].argmax(dim=-1)``), with the sum of the heads' cross-entropies, Adam (lr 1e-3,
+weight decay 0), a per-epoch cosine schedule down to 1e-5, batch 128 and 50 epochs (``train.py``
+defaults; its README trains 100).
 
-Ours differs in one deliberate way: no data augmentation (the reference uses crop, flip and
-AutoAugment). Without augmentation the frozen model's pooled features are fixed, so they are
-computed once and the heads train on them in milliseconds per epoch instead of re-running the
-network every epoch.
+Ours differs in one deliberate way: no data augmentation (the reference uses crop and flip).
+Without it the frozen model's feature maps are fixed, so they are computed once and the heads
+train on them without re-running the network every epoch.
 
 Placement: ``layers`` names the modules whose outputs the heads read. The reference puts four
 heads on the last residual units of WRN-34-10's third block; for our ResNet-18
@@ -21,7 +23,6 @@ Cache: :func:`load_or_train_heads` keys a file by the checkpoint's SHA-256 and t
 new checkpoint or placement retrains and a rerun reuses.
 """
 import hashlib
-import math
 from contextlib import ExitStack
 from pathlib import Path
 from typing import List, Optional, Sequence
@@ -35,20 +36,27 @@ from ..core import capture_output, evaluation_mode, resolve_module
 RESNET18_LAYERS = ('backbone.layer3.1', 'backbone.layer4.0')
 
 
-def pooled(feature: Tensor) -> Tensor:
-    """(N, C, ...) -> (N, C): the spatial mean (LAFEAT's average pool)."""
-    return feature.flatten(2).mean(dim=2) if feature.dim() > 2 else feature
+def lafeat_head(channels: int, height: int, width: int, num_classes: int) -> nn.Sequential:
+    """The head of ``frozen.py`` for a (channels, height, width) feature map (both sides >= 4)."""
+    if min(height, width) < 4:
+        raise ValueError(f'a LAFEAT head halves its input twice: the layer\'s feature map must be at least '
+                         f'4x4, got {height}x{width}; choose an earlier layer')
+    flat = 64 * (height // 4) * (width // 4)      # two unpadded 2x2 stride-2 convolutions
+    return nn.Sequential(nn.Conv2d(channels, 64, 2, stride=2, bias=False), nn.ReLU(),
+                         nn.Conv2d(64, 64, 2, stride=2, bias=False), nn.ReLU(), nn.Flatten(),
+                         nn.Linear(flat, 256), nn.ReLU(), nn.Linear(256, num_classes))
 
 
 class LAFEATHeads(nn.Module):
-    """One head per layer in ``layers``; ``channels[i]`` is that layer's output channels."""
+    """One head per layer in ``layers``; ``shapes[i]`` is that layer's (C, H, W) output."""
 
-    def __init__(self, layers: Sequence[str], channels: Sequence[int], num_classes: int):
+    def __init__(self, layers: Sequence[str], shapes: Sequence[Sequence[int]], num_classes: int):
         super().__init__()
-        if len(layers) != len(channels) or not layers:
-            raise ValueError(f'LAFEATHeads needs one channel count per layer, got {layers} and {channels}')
+        if len(layers) != len(shapes) or not layers:
+            raise ValueError(f'LAFEATHeads needs one feature shape per layer, got {layers} and {shapes}')
         self.layers = list(layers)
-        self.heads = nn.ModuleList(nn.Sequential(nn.Linear(c, c), nn.Linear(c, num_classes)) for c in channels)
+        self.shapes = [tuple(int(v) for v in shape) for shape in shapes]
+        self.heads = nn.ModuleList(lafeat_head(*shape, num_classes) for shape in self.shapes)
 
     def head(self, layer: str) -> nn.Module:
         if layer not in self.layers:
@@ -61,27 +69,28 @@ class LAFEATHeads(nn.Module):
         features = frozen_features(model, layers, images[:1])
         with torch.no_grad(), evaluation_mode(model):
             num_classes = model(images[:1]).shape[1]
-        return cls(layers, [f.shape[1] for f in features], num_classes)
+        if any(f.dim() != 4 for f in features):
+            raise ValueError(f'LAFEAT heads read (N, C, H, W) feature maps; layers {list(layers)} give shapes '
+                             f'{[tuple(f.shape) for f in features]}')
+        return cls(layers, [f.shape[1:] for f in features], num_classes)
 
 
 def load_heads(cache_file: str) -> LAFEATHeads:
     """Heads saved by :func:`load_or_train_heads` (sizes read from the weights), e.g. for a config's
     robust test loop; the file's key says which checkpoint they were trained for."""
     stored = torch.load(cache_file, map_location='cpu', weights_only=True)
-    state, layers = stored['state_dict'], stored['key']['layers']
-    channels = [state[f'heads.{i}.0.weight'].shape[1] for i in range(len(layers))]
-    heads = LAFEATHeads(layers, channels, num_classes=state['heads.0.1.weight'].shape[0])
-    heads.load_state_dict(state)
+    heads = LAFEATHeads(stored['key']['layers'], stored['shapes'], num_classes=stored['num_classes'])
+    heads.load_state_dict(stored['state_dict'])
     return heads
 
 
 def frozen_features(model: nn.Module, layers: Sequence[str], images: Tensor) -> List[Tensor]:
-    """The pooled outputs of ``layers`` for ``images`` (evaluation mode, no grad)."""
+    """The outputs of ``layers`` for ``images`` (evaluation mode, no grad)."""
     modules = [resolve_module(model, layer, role='LAFEAT layer') for layer in layers]
     with torch.no_grad(), evaluation_mode(model), ExitStack() as stack:
         captured = [stack.enter_context(capture_output(module, detach=True)) for module in modules]
         model(images)
-    return [pooled(c.feature) for c in captured]
+    return [c.feature for c in captured]
 
 
 def train_lafeat_heads(model: nn.Module, heads: LAFEATHeads, images: Tensor, epochs: int = 50,
@@ -94,8 +103,7 @@ def train_lafeat_heads(model: nn.Module, heads: LAFEATHeads, images: Tensor, epo
         targets = model(images).argmax(dim=1)
     optimizer = torch.optim.Adam(heads.parameters(), lr=lr, weight_decay=0)
     generator = torch.Generator().manual_seed(seed)
-    steps_per_epoch = math.ceil(len(images) / batch_size)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs * steps_per_epoch, eta_min=min_lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs, eta_min=min_lr)
     epoch_losses = []
     iterator = range(epochs)
     if progress:
@@ -108,8 +116,8 @@ def train_lafeat_heads(model: nn.Module, heads: LAFEATHeads, images: Tensor, epo
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            schedule.step()
             total += float(loss.detach()) * len(index)
+        schedule.step()
         epoch_losses.append(total / len(images))
     return epoch_losses
 
@@ -145,7 +153,8 @@ def load_or_train_heads(model: nn.Module, layers: Sequence[str], images: Tensor,
             return heads
     train_lafeat_heads(model, heads, images, epochs=epochs, seed=seed, progress=progress)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(dict(key=key, state_dict=heads.state_dict()), cache)
+    torch.save(dict(key=key, shapes=[list(shape) for shape in heads.shapes], num_classes=heads.heads[0][-1].out_features,
+                    state_dict=heads.state_dict()), cache)
     return heads
 
 

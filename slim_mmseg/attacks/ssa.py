@@ -32,9 +32,13 @@ from torch import Tensor, nn
 from ..core import capture_output, resolve_module
 from .base import Attack
 from .haar import haar_low_frequency
-from .lafeat_heads import pooled
 
 TANH_EPS = 3e-7   # keeps atanh finite at pixels equal to 0 or 1 (ssah_attack.py)
+
+
+def pooled(feature: Tensor) -> Tensor:
+    """(N, C, ...) -> (N, C): the spatial mean, as the reference's average pool after the encoder."""
+    return feature.flatten(2).mean(dim=2) if feature.dim() > 2 else feature
 
 
 class SSA(Attack):
