@@ -125,8 +125,13 @@ class RobustTestLoop(BaseLoop):
                     attacked, eps=self.eps, **{'steps': int(steps.group(1)),
                                                'ignore_index': self.model.decode_head.ignore_index, **options})
                 continue
-            if name == 'lafeat' and 'heads_file' in options:
+            if name == 'lafeat':
+                if 'heads_file' not in options:
+                    raise ValueError("lafeat needs trained heads: attack_options=dict(lafeat=dict(heads_file=...)), a "
+                                     'file that tools/robust_test.py writes to WORK_DIR/lafeat_heads/')
                 options['heads'] = load_heads(options.pop('heads_file'))
+            if name in ('ssa', 'ssah'):
+                options.setdefault('feature_layer', 'pool')     # ImageClassifier's pooled feature
             attacks[name] = build_attack(name, attacked, eps=self.eps, **options)
         return attacks
 

@@ -11,7 +11,7 @@ from mmengine.runner import Runner
 from tiny_experiment import REPO_ROOT, tiny_seg_config, write_tiny_seg_dataset
 
 import slim_mmseg.openmmlab  # noqa: F401
-from slim_mmseg.attacks import PGD
+from slim_mmseg.attacks import PGD, load_or_train_heads
 from slim_mmseg.evaluation.robust_accuracy import UnitRangeSegmentor, segmentation_labels
 
 
@@ -47,9 +47,16 @@ def classifier_runner(tmp_path, test_cfg):
 
 
 def test_classifier_accuracy_per_attack_and_worst_case(tmp_path):
-    runner = classifier_runner(tmp_path, dict(type='RobustTestLoop', attacks=['clean', 'pgd20', 'ssa'], eps=0.25,
-                                              attack_options=dict(ssa=dict(feature_layer='pool', steps=5))))
+    heads_file = tmp_path / 'heads.pth'
+    runner = classifier_runner(tmp_path, dict(
+        type='RobustTestLoop', attacks=['clean', 'pgd20', 'lafeat', 'ssa'], eps=0.25,
+        attack_options=dict(ssa=dict(steps=5), lafeat=dict(heads_file=str(heads_file), steps=5, betas=(0.5,)))))
+    images = torch.stack([runner.test_dataloader.dataset[i]['inputs'] for i in range(16)]).float() / 255
+    load_or_train_heads(runner.model.model, ['backbone.layer1', 'backbone.layer2'], images, str(heads_file), 'sha',
+                        epochs=2)
     metrics = runner.test()
+    assert metrics['robust/lafeat/accuracy'] <= metrics['robust/clean/accuracy']
+    assert metrics['robust/lafeat/mean_linf'] <= 0.25 + 1e-6
     assert metrics['robust/clean/accuracy'] == 100.0
     assert metrics['robust/pgd20/accuracy'] == 0.0
     assert metrics['robust/pgd20/mean_linf'] == pytest.approx(0.25, abs=1e-6)
@@ -62,6 +69,8 @@ def test_classifier_bad_attack_name_and_units(tmp_path):
         classifier_runner(tmp_path, dict(type='RobustTestLoop', attacks=['pgd'])).test()
     with pytest.raises(ValueError, match='not 8'):
         classifier_runner(tmp_path, dict(type='RobustTestLoop', eps=8)).test()
+    with pytest.raises(ValueError, match='lafeat needs trained heads'):
+        classifier_runner(tmp_path, dict(type='RobustTestLoop', attacks=['lafeat'])).test()
 
 
 @pytest.fixture
