@@ -209,3 +209,12 @@ def test_inputs_outside_the_unit_range_are_refused():
 def test_bad_configuration_fails_at_build_time_naming_valid_choices(kwargs, message):
     with pytest.raises((ValueError, KeyError), match=message):
         build(**kwargs)
+
+
+def test_a_non_finite_attack_step_is_counted_and_logged(monkeypatch):
+    model = build(dict(type='PGDAT'))
+    monkeypatch.setattr(model.objective, 'attack_loss', lambda logits, labels, clean=None: logits.sum() * float('nan'))
+    with pytest.warns(RuntimeWarning, match='non-finite'):
+        log_vars = model.train_step(raw_batch(), OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))
+    assert log_vars['attack_nonfinite_steps'] == 1 and model.nonfinite_steps == 1
+    assert torch.isfinite(log_vars['loss'])  # trained on the last finite x_adv (the random start)
