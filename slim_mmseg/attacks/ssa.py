@@ -11,8 +11,9 @@ positive (itself) and the negative, and margin ``m``:
 
 with ``LF`` the Haar low-frequency image (:mod:`.haar`). ``x_adv = (tanh(w) + 1) / 2`` and ``w`` is
 optimised by Adam. No norm ball and no early stop: the size of the perturbation is an outcome, so
-evaluations report accuracy over *all* samples together with the mean L-infinity / L2 norms of the
-perturbations. ``lambda_lf = 0`` is what the repository's scripts call SSA
+evaluations report accuracy over *all* samples (misclassified images are not attacked, as in the
+repository's ``main.py``, so accuracy = clean accuracy x (1 - attack success rate)) together with
+the mean L-infinity / L2 norms of the perturbations. ``lambda_lf = 0`` is what the repository's scripts call SSA
 (``scripts/cifar/cifar10-r20.sh``: ``--lambda-lf=0.0``); 0.1 is SSAH.
 
 Defaults (``ssah_attack.py``): 150 steps, Adam lr 0.001, m = 0.2, alpha = 1, lambda_lf 0.1 (SSAH).
@@ -30,7 +31,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..core import capture_output, resolve_module
-from .base import Attack
+from .base import Attack, predicted_correct
 from .haar import haar_low_frequency
 
 TANH_EPS = 3e-7   # keeps atanh finite at pixels equal to 0 or 1 (ssah_attack.py)
@@ -63,6 +64,15 @@ class SSA(Attack):
         return F.normalize(pooled(captured.feature).flatten(1), dim=1)
 
     def perturb(self, images: Tensor, labels: Tensor) -> Tensor:
+        # As the repository's main.py: only correctly classified images are attacked (so accuracy
+        # after the attack never exceeds the clean one), and their negatives come from among them.
+        adversarial = images.clone()
+        correct = predicted_correct(self.model, images, labels)
+        if correct.any():
+            adversarial[correct] = self.attack_batch(images[correct])
+        return adversarial
+
+    def attack_batch(self, images: Tensor) -> Tensor:
         with torch.no_grad():
             clean = self.feature(images)
         clean_low = haar_low_frequency(images)

@@ -43,3 +43,14 @@ def test_negative_is_the_least_similar_clean_image_and_features_come_from_the_ho
     assert features.shape == (8, 32) and torch.allclose(features.norm(dim=1), torch.ones(8))
     with pytest.raises(ValueError, match='unknown SSA feature layer'):
         SSA(model, feature_layer='features')
+
+
+def test_only_correctly_classified_images_are_attacked(digits):
+    model, _, test = digits
+    images, labels = test[0][:32], test[1][:32]
+    wrong = labels.clone()
+    wrong[:8] = (labels[:8] + 1) % 10           # these eight are misclassified "by label"
+    adversarial = build_attack('ssa', model, feature_layer='pool', steps=20, lr=0.01)(images, wrong)
+    assert torch.equal(adversarial[:8], images[:8])
+    assert not torch.equal(adversarial[8:], images[8:])
+    assert predicted_correct(model, adversarial, wrong)[:8].sum() == 0
