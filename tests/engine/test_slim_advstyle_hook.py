@@ -64,3 +64,24 @@ def test_hook_refuses_a_model_that_is_not_slim(tiny_config_file, tmp_path):
     cfg.work_dir = str(tmp_path / 'work')
     with pytest.raises(TypeError, match='needs model type SLIMAdvStyle'):
         Runner.from_cfg(cfg).train()
+
+
+def test_tensorboard_switch_writes_losses_slim_draws_and_the_grid(tiny_config_file, tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    work_dir = tmp_path / 'work'
+    cfg = slim_config(tiny_config_file(max_iters=2), work_dir, log_interval=1, vis_interval=2)
+    # the switch documented in configs/_base_/default_runtime.py
+    cfg.merge_from_dict({'visualizer.vis_backends.0.type': 'TensorboardVisBackend'})
+    Runner.from_cfg(cfg).train()
+
+    event_file, = work_dir.glob('*/vis_data/events.out.tfevents.*')
+    events = EventAccumulator(str(event_file.parent), size_guidance={'images': 0, 'scalars': 0})
+    events.Reload()
+    scalars = events.Tags()['scalars']
+    for tag in ('loss', 'decode.loss_ce', 'adv.decode.loss_ce', 'slim_layer', 'slim_loss', 'slim_lambda'):
+        assert tag in scalars, (tag, scalars)
+        assert [e.step for e in events.Scalars(tag)] == [1, 2]
+    assert all(-1 <= e.value <= 1 for e in events.Scalars('slim_lambda'))
+    grid, = events.Images('slim_advstyle')
+    assert (grid.step, grid.height, grid.width) == (2, 64, 5 * 32)
