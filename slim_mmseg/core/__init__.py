@@ -15,6 +15,7 @@ from .random_streams import RandomStreams, seeded_generator
 from .slim_sampler import SLIMDraw, SLIMSampler
 from .slim_term import SLIMTerm
 from .style_statistics import restyle, style_statistics
+from . import objectives  # noqa: F401,E402  (adversarial-training objectives, torch only)
 from . import style_modules  # noqa: F401  (feature-level style modules: ASA, DSU, MixStyle, pAdaIN)
 
 __all__ = [
