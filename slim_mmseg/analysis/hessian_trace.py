@@ -5,8 +5,9 @@ estimated as the running mean of ``v^T H_ww v`` over Rademacher vectors ``v`` (e
 estimator and stopping rule of PyHessian (``pyhessian/hessian.py``, ``hessian.trace(maxIter=100,
 tol=1e-3)``): stop once the relative change of the running mean,
 ``|mean_k - mean_{k-1}| / (|mean_{k-1}| + 1e-6)``, is below ``tol``, or after ``max_samples``
-vectors. PyHessian estimates the whole network's trace only; the per-module blocks here follow the
-per-layer variant described in our notes (``v`` drawn on one module's weight only).
+vectors. PyHessian estimates the whole network's trace only; here ``v`` is drawn on one module's
+weight at a time (zero elsewhere), so ``v^T H v`` estimates that module's diagonal block of the
+Hessian, and the blocks' traces sum to the whole network's (conv / linear weights only).
 
 Memory and cost: the loss gradient with respect to every analysed weight is computed once with
 ``create_graph=True`` (one graph for all modules); each Hessian-vector product
