@@ -12,12 +12,8 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1, save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'))
-# TensorBoard switch: event files in <work_dir>/<timestamp>/vis_data/ with what is logged (losses,
-# accuracies and, with SLIMAdvStyle, slim_layer / slim_loss / slim_lambda and SLIMAdvStyleHook's
-# image grid); view with `tensorboard --logdir work_dirs`. Either, in a config,
-#   visualizer = dict(vis_backends=[dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')])
-# or, on the command line (TensorBoard instead of the JSON/PNG files),
-#   --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
+# TensorBoard (losses, accuracies, SLIM draws, the adversarial image grid): the switch documented in
+# default_runtime.py, e.g. --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(by_epoch=True)
