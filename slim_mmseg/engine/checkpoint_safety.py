@@ -21,7 +21,7 @@ refused by torch's weights-only unpickler. torch's own refusal message tells the
 ``weights_only=False``, the one thing not to do with a file of unknown origin, so mmengine's local
 checkpoint loader (``load_from_local`` in ``mmengine/runner/checkpoint.py``, used by
 ``load_checkpoint``, ``Runner.resume``/``load_from``, ``mmseg.apis.init_model`` and
-``MMSegInferencer``) is replaced by :func:`load_local_checkpoint`, which raises
+``MMSegInferencer``) is replaced by :func:`load_from_local_allowlisted`, which raises
 :class:`UntrustedCheckpointError` naming the file, the refused globals and why.
 """
 import os.path as osp
@@ -111,9 +111,11 @@ def _disallowed_globals(filename: str) -> List[str]:
         return []
 
 
-def load_local_checkpoint(filename: str, map_location=None):
-    """mmengine's ``load_from_local`` with our refusal: ``torch.load(weights_only=True)`` and, when the
-    file is refused, :class:`UntrustedCheckpointError` instead of torch's message."""
+def load_from_local_allowlisted(filename: str, map_location=None):
+    """mmengine's ``load_from_local`` with our refusal: ``torch.load(weights_only=True)`` and, when
+    the file is refused, :class:`UntrustedCheckpointError` instead of torch's message. (mmengine
+    logs "Loads checkpoint by local_allowlisted backend": it names a loader by what follows
+    ``load_from_``.)"""
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
@@ -126,7 +128,7 @@ def load_local_checkpoint(filename: str, map_location=None):
 
 
 def install_checkpoint_refusal():
-    """Makes :func:`load_local_checkpoint` mmengine's loader for local paths (prefix ``''``).
+    """Makes :func:`load_from_local_allowlisted` mmengine's loader for local paths (prefix ``''``).
 
     Idempotent; called when :mod:`slim_mmseg.engine` is imported."""
-    CheckpointLoader.register_scheme('', load_local_checkpoint, force=True)
+    CheckpointLoader.register_scheme('', load_from_local_allowlisted, force=True)
