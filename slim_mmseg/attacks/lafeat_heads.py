@@ -76,7 +76,7 @@ class LAFEATHeads(nn.Module):
 
 
 def load_heads(cache_file: str) -> LAFEATHeads:
-    """Heads saved by :func:`load_or_train_heads` (sizes read from the weights), e.g. for a config's
+    """Heads saved by :func:`load_or_train_heads` (layers and feature shapes stored with them), e.g. for a config's
     robust test loop; the file's key says which checkpoint they were trained for."""
     stored = torch.load(cache_file, map_location='cpu', weights_only=True)
     heads = LAFEATHeads(stored['key']['layers'], stored['shapes'], num_classes=stored['num_classes'])
