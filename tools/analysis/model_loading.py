@@ -143,7 +143,7 @@ def labelled_batches(loaded: LoadedModel, split: str, max_images: int, batch_siz
     loader_cfg = dict(loaded.cfg[key], batch_size=batch_size, num_workers=0, persistent_workers=False)
     loader_cfg['sampler'] = dict(type='DefaultSampler', shuffle=False)
     if split == 'train':  # the analyses read training samples as they are, not augmented
-        loader_cfg['dataset'] = dict(loader_cfg['dataset'], pipeline=loaded.cfg.test_dataloader.dataset.pipeline)
+        loader_cfg['dataset'] = dict(loader_cfg['dataset'], pipeline=unaugmented_train_pipeline(loaded))
     loader = Runner.build_dataloader(loader_cfg, seed=seed)
     preprocessor = loaded.model.wrapped.data_preprocessor
     mean, std = loaded.model.mean, loaded.model.std
@@ -167,6 +167,22 @@ def labelled_batches(loaded: LoadedModel, split: str, max_images: int, batch_siz
     if not batches:
         raise ValueError(f'no images in {key} of {loaded.config}' + (f' with domain {domain!r}' if domain else ''))
     return batches
+
+
+def unaugmented_train_pipeline(loaded: LoadedModel) -> list:
+    """Training images without random augmentation: the train pipeline's loading steps (``Load*``:
+    its dataset's own file and label formats, e.g. GTA5's label ids) followed by the test
+    pipeline's other steps (resize, packing)."""
+    test = loaded.cfg.get('test_pipeline') or loaded.cfg.test_dataloader.dataset.get('pipeline')
+    train = loaded.cfg.train_dataloader.dataset.get('pipeline')
+    if not test or not train:
+        raise ValueError(f'{loaded.config}: reading training images needs a top-level test_pipeline (or '
+                         f'test_dataloader.dataset.pipeline) and train_dataloader.dataset.pipeline; use --split val')
+    return [step for step in train if _loads(step)] + [step for step in test if not _loads(step)]
+
+
+def _loads(step: dict) -> bool:
+    return str(step['type']).startswith('Load')
 
 
 def default_layers(loaded: LoadedModel) -> List[str]:

@@ -42,3 +42,13 @@ def test_pixel_space_model_normalises_inside_and_keeps_the_config_names(digits_c
     assert loaded.num_classes == 10
     loaded.model.train()
     assert network.training and network.backbone.training
+
+
+def test_segmentor_training_images_come_without_augmentation(tiny_segmentor):
+    loaded = loading.load_model(tiny_segmentor.config, tiny_segmentor.checkpoint, 'fcn')
+    first = loading.labelled_batches(loaded, 'train', 3, 2, 0, None)
+    again = loading.labelled_batches(loaded, 'train', 3, 2, 1, None)
+    assert [tuple(b[1].shape) for b in first] == [(2, 32, 32), (1, 32, 32)]
+    assert all(torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) for a, b in zip(first, again))
+    assert loaded.model.is_segmentor and loaded.num_classes == 3
+    assert loaded.model(first[0][0]).shape == (2, 3, 32, 32)  # logits at the input resolution
