@@ -75,3 +75,24 @@ def test_placement_errors_and_resnet18_default(digits_and_heads):
         LAFEATHeads(['x'], [(8, 2, 2)], num_classes=10)
     with pytest.raises(ValueError, match=r'\(N, C, H, W\) feature maps'):
         LAFEATHeads.for_model(model, ['pool', 'fc'], torch.rand(1, 1, 8, 8))
+
+
+def test_resnet18_default_placement_builds_heads_on_32x32_inputs():
+    from slim_mmseg.models.backbones.cifar_resnet import CIFARResNet
+
+    class ResNet18Classifier(torch.nn.Module):          # the ImageClassifier layout: backbone, pool, head
+        def __init__(self):
+            super().__init__()
+            self.backbone = CIFARResNet(base_width=8)
+            self.head = torch.nn.Linear(64, 10)
+
+        def forward(self, images):
+            return self.head(self.backbone(images)[0].mean(dim=(2, 3)))
+
+    model = ResNet18Classifier()
+    layers = default_lafeat_layers(model)
+    assert layers == ('backbone.layer3.1', 'backbone.layer4.0')
+    heads = LAFEATHeads.for_model(model, layers, torch.rand(2, 3, 32, 32))
+    assert heads.shapes == [(32, 8, 8), (64, 4, 4)]
+    adversarial = LAFEAT(model, heads, steps=2, betas=(0.5,))(torch.rand(4, 3, 32, 32), torch.arange(4))
+    assert adversarial.shape == (4, 3, 32, 32)
