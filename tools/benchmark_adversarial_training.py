@@ -36,6 +36,8 @@ from mmengine.optim import OptimWrapper  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.structures import BaseDataElement  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
+from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
+from torch.utils.flop_counter import flop_registry  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
@@ -96,6 +98,31 @@ def peak_step_memory(model, optim, batch, steps: int) -> int:
     return max(peaks)
 
 
+class FlopCount(TorchDispatchMode):
+    """FLOPs of the operators ``torch.utils.flop_counter`` has formulas for (convolutions and matrix
+    products, forward and backward). Not ``FlopCounterMode``: its module tracker's backward hooks
+    refuse ``torch.autograd.grad`` with respect to a leaf, which is how the attack takes its step."""
+
+    def __init__(self):
+        super().__init__()
+        self.total = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        formula = flop_registry.get(func.overloadpacket)
+        if formula is not None:
+            self.total += formula(*args, **kwargs, out_val=out)
+        return out
+
+
+def step_flops(model, optim, batch) -> int:
+    """FLOPs of one training step (:class:`FlopCount`): the work itself, free of timing noise."""
+    with FlopCount() as counter:
+        model.train_step(batch, optim)
+    return counter.total
+
+
 def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps: int):
     built = {name: build(cfg) for name, cfg in variants.items()}
     for _ in range(warmup):
@@ -107,7 +134,8 @@ def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps:
             times[name].append(timed_step(model, optim, batch))
     medians = {name: statistics.median(values) for name, values in times.items()}
     memory = {name: peak_step_memory(model, optim, batch, memory_steps) for name, (model, optim) in built.items()}
-    return medians, memory
+    flops = {name: step_flops(model, optim, batch) for name, (model, optim) in built.items()}
+    return medians, memory, flops
 
 
 def epoch_time(cfg: Config, steps: int, samples: int, channels: int, size: int, num_classes: int) -> tuple:
@@ -140,14 +168,16 @@ def main():
           f'base width {args.base_width or "as configured"}; attack {dict(cfg.model.attack)}')
     variants = variant_cfgs(cfg, args.base_width)
     batch = synthetic_batch(args.batch_size, args.channels, args.image_size, num_classes)
-    times, memory = measure(variants, batch, args.rounds, args.warmup, args.memory_steps)
-    print(f'{"variant":<18}{"step (s)":>10}{"peak MiB":>11}')
+    times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps)
+    print(f'{"variant":<18}{"step (s)":>10}{"peak MiB":>11}{"GFLOP":>10}')
     for name in variants:
-        print(f'{name:<18}{times[name]:>10.3f}{memory[name] / 2 ** 20:>11.1f}')
-    print(f'PGD-{cfg.model.attack.steps}-AT / ERM time: {times["PGD-AT"] / times["ERM"]:.2f} (target <= 8.0)')
+        print(f'{name:<18}{times[name]:>10.3f}{memory[name] / 2 ** 20:>11.1f}{flops[name] / 1e9:>10.2f}')
+    print(f'PGD-{cfg.model.attack.steps}-AT / ERM time: {times["PGD-AT"] / times["ERM"]:.2f} (target <= 8.0); '
+          f'FLOPs: {flops["PGD-AT"] / flops["ERM"]:.2f}')
     for name in METHODS:
         print(f'SLIM-{name} / {name}: time {times["SLIM-" + name] / times[name]:.3f}, '
-              f'memory {memory["SLIM-" + name] / memory[name]:.3f} (target <= 1.05)')
+              f'memory {memory["SLIM-" + name] / memory[name]:.3f} (target <= 1.05), '
+              f'FLOPs {flops["SLIM-" + name] / flops[name]:.3f}')
     print(f'AWP overhead: AWP-AT / PGD-AT time {times["AWP-AT"] / times["PGD-AT"]:.3f}, memory '
           f'{memory["AWP-AT"] / memory["PGD-AT"]:.3f}; AWP-TRADES / TRADES time '
           f'{times["AWP-TRADES"] / times["TRADES"]:.3f}, memory {memory["AWP-TRADES"] / memory["TRADES"]:.3f}')
