@@ -42,6 +42,7 @@ class AutoAttackAdapter(Attack):
         batch_size: points per forward pass inside the package.
     """
     name = 'autoattack'
+    calls_backward = True          # FAB's gradients (fab_pt.py) come from backward()
 
     def __init__(self, model: nn.Module, eps: float = 8 / 255, norm: str = 'Linf', version: str = 'standard',
                  attacks: Optional[Sequence[str]] = None, seed: int = 0, batch_size: int = 250):

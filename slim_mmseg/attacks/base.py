@@ -8,14 +8,16 @@ An :class:`Attack` maps clean images in [0, 1] and their labels to adversarial i
 - runs the model in evaluation mode (BatchNorm on running statistics, dropout off), as every
   reference evaluation does (TRADES' ``pgd_attack_cifar10.py``, auto-attack's README), and restores
   each module's own mode afterwards;
-- switches ``requires_grad`` off on the parameters, so that an attack calling ``backward`` (the
-  official AutoAttack code does) accumulates no ``.grad`` on them, and restores the flags.
+- for attacks that call ``backward`` (:attr:`Attack.calls_backward`; the official AutoAttack
+  code's FAB does), switches ``requires_grad`` off on the parameters so that no ``.grad``
+  accumulates on them, and restores the flags. The others take input gradients with
+  ``torch.autograd.grad``, which never touches ``.grad``, so they leave the flags alone.
 
-Gradients w.r.t. the inputs are unaffected. No attack writes parameters or buffers (tested).
-Subclasses set :attr:`name` and implement :meth:`perturb`; :attr:`eps` is ``None`` for attacks
-without a norm ball (SSA).
+Gradients w.r.t. the inputs are unaffected. No attack writes parameters, buffers or ``.grad``
+(tested). Subclasses set :attr:`name` and implement :meth:`perturb`; :attr:`eps` is ``None`` for
+attacks without a norm ball (SSA).
 """
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator, Optional
 
 import torch
@@ -56,6 +58,7 @@ class Attack:
         eps: radius of the threat model in [0, 1] pixel units, or ``None`` (no ball).
     """
     name = 'attack'
+    calls_backward = False
 
     def __init__(self, model: nn.Module, eps: Optional[float] = None):
         check_epsilon(eps)
@@ -67,7 +70,7 @@ class Attack:
             raise ValueError(f'{self.name}: expected images (N, ...) and labels (N, ...), got '
                              f'{tuple(images.shape)} and {tuple(labels.shape)}')
         check_unit_range(images)
-        with evaluation_mode(self.model), frozen_parameters(self.model):
+        with evaluation_mode(self.model), frozen_parameters(self.model) if self.calls_backward else nullcontext():
             adversarial = self.perturb(images.detach(), labels.detach())
         return adversarial.detach()
 

@@ -44,3 +44,11 @@ def test_bad_configuration():
         AutoAttackAdapter(model, version='fast')
     with pytest.raises(ValueError, match='not 8'):
         AutoAttackAdapter(model, eps=8)
+
+
+def test_fab_calls_backward_yet_leaves_no_parameter_gradient(digits):
+    model, _, test = digits
+    attack = AutoAttackAdapter(model, eps=4 / 255, version='custom', attacks=['fab'])
+    assert attack.calls_backward
+    attack(test[0][:8], test[1][:8])
+    assert all(p.grad is None and p.requires_grad for p in model.parameters())
