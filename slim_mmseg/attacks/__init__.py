@@ -4,7 +4,6 @@
 ``build_attack(name, model, eps=8/255, **options)``: ``lafeat`` needs ``heads=`` (see
 :mod:`.lafeat_heads`), ``ssa``/``ssah`` need ``feature_layer=``; other options go to the class.
 """
-from fractions import Fraction
 from typing import Callable, Dict
 
 from torch import nn
@@ -42,9 +41,10 @@ def build_attack(name: str, model: nn.Module, eps: float = 8 / 255, **options) -
 
 
 def parse_epsilon(text: str) -> float:
-    """``'8/255'`` or ``'0.031'`` -> float in [0, 1] pixel units; ``'8'`` is refused (unit error)."""
+    """``'8/255'``, ``'0.5/255'`` or ``'0.031'`` -> float in [0, 1] pixel units; ``'8'`` is refused (unit error)."""
     try:
-        value = float(Fraction(text.strip()))
+        numerator, _, denominator = text.strip().partition('/')
+        value = float(numerator) / float(denominator or 1)
     except (ValueError, ZeroDivisionError):
         raise ValueError(f'cannot read eps {text!r}: write a number or a fraction such as 8/255') from None
     check_epsilon(value)

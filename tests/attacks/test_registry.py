@@ -26,13 +26,15 @@ def test_pgd20_has_twenty_steps():
     assert isinstance(attack, PGD) and attack.steps == 20 and attack.eps == 4 / 255
 
 
-@pytest.mark.parametrize('text, value', [('8/255', 8 / 255), ('0.031', 0.031), (' 4/255 ', 4 / 255), ('0', 0.0)])
+@pytest.mark.parametrize('text, value', [('8/255', 8 / 255), ('0.031', 0.031), (' 4/255 ', 4 / 255), ('0', 0.0),
+                                         ('0.5/255', 0.5 / 255)])
 def test_parse_epsilon(text, value):
     assert parse_epsilon(text) == pytest.approx(value)
 
 
 @pytest.mark.parametrize('text, message', [('8', 'not 8'), ('16/2', 'not 8'), ('eight', 'fraction such as 8/255'),
-                                           ('1/0', 'fraction'), ('-1/255', '>= 0')])
+                                           ('1/0', 'fraction'), ('-1/255', '>= 0'),
+                                           ('8/255/2', 'fraction')])
 def test_parse_epsilon_errors(text, message):
     with pytest.raises(ValueError, match=message):
         parse_epsilon(text)
