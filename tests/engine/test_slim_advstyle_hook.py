@@ -73,6 +73,8 @@ def test_tensorboard_switch_writes_losses_slim_draws_and_the_grid(tiny_config_fi
     cfg = slim_config(tiny_config_file(max_iters=2), work_dir, log_interval=1, vis_interval=2)
     # the switch documented in configs/_base_/default_runtime.py
     cfg.merge_from_dict({'visualizer.vis_backends.0.type': 'TensorboardVisBackend'})
+    # mmengine keeps one Visualizer per name and process: a fresh name, not an earlier test's one
+    cfg.visualizer.name = f'tensorboard_{tmp_path.name}'
     Runner.from_cfg(cfg).train()
 
     event_file, = work_dir.glob('*/vis_data/events.out.tfevents.*')
