@@ -21,6 +21,7 @@ and then ``slim=dict(losses=['mse', 'l1'], ...)`` in a config.
 """
 from typing import Callable, Dict, Sequence, Tuple
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -64,7 +65,12 @@ def check_dictionary_losses(names: Sequence[str]) -> Tuple[str, ...]:
 
 
 def _flat_cosine(clean: Tensor, adversarial: Tensor) -> Tensor:
-    return F.cosine_similarity(clean.flatten(1), adversarial.flatten(1), dim=1, eps=1e-8)
+    # Per-sample dot product as a batched matrix product and norms as reductions: unlike
+    # F.cosine_similarity, no feature-sized temporary is created (or saved for backward) besides
+    # the gradient itself, which matters on the largest (earliest) feature maps.
+    clean, adversarial = clean.flatten(1), adversarial.flatten(1)
+    dot = torch.bmm(clean.unsqueeze(1), adversarial.unsqueeze(2)).view(-1)
+    return dot / (clean.norm(dim=1) * adversarial.norm(dim=1)).clamp_min(1e-8)
 
 
 @register_dictionary_loss('mse')

@@ -57,3 +57,25 @@ def test_unknown_loss_lists_registered_ones():
         check_dictionary_losses(['mse', 'cosine'])
     with pytest.raises(ValueError):
         check_dictionary_losses([])
+
+
+def test_cosine_losses_match_torch_and_keep_no_feature_sized_temporary():
+    """ortho/reverse equal F.cosine_similarity's values, and their forward + backward allocate at
+    most the gradient's two terms and their sum (3 features; F.cosine_similarity needed 5: it
+    keeps normalised copies of both features for backward)."""
+    import torch.nn.functional as F
+
+    from slim_mmseg.core import get_dictionary_loss
+    from slim_mmseg.profiling import TensorMemoryTracker
+    g = torch.Generator().manual_seed(0)
+    clean = torch.randn(8, 16, 12, 12, generator=g)
+    adversarial = torch.randn(8, 16, 12, 12, generator=g, requires_grad=True)
+    expected = F.cosine_similarity(clean.flatten(1), adversarial.flatten(1), dim=1)
+    assert torch.allclose(get_dictionary_loss('reverse')(clean, adversarial), -expected.mean(), atol=1e-6)
+    assert torch.allclose(get_dictionary_loss('ortho')(clean, adversarial), expected.pow(2).mean(), atol=1e-6)
+    feature_bytes = adversarial.numel() * adversarial.element_size()
+    for name in ('ortho', 'reverse'):
+        with TensorMemoryTracker() as memory:
+            get_dictionary_loss(name)(clean, adversarial).backward()
+        assert memory.peak_bytes <= 3.2 * feature_bytes, name
+        adversarial.grad = None
