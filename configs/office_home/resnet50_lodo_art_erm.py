@@ -1,13 +1,6 @@
-# Office-Home leave-one-domain-out, target Art, ResNet-50 ERM (splits and
-# model selection: ../_base_/datasets/domainbed_image_folders.py).
-_base_ = ['../_base_/datasets/office_home.py', '../_base_/models/resnet50_cls.py',
-          '../_base_/schedules/pacs_adam_120e.py', '../_base_/cls_runtime.py']
-sources = ['Clipart', 'Product', 'Real World']
-targets = ['Art']
-train_dataloader = dict(dataset=dict(domains=sources))
-val_dataloader = dict(dataset=dict(domains=sources))
-test_dataloader = dict(dataset=dict(domains=targets))
-val_evaluator = dict(target_domains=sources)
-test_evaluator = dict(target_domains=targets)
-model = dict(num_classes=65)
-default_hooks = dict(checkpoint=dict(save_best='source_val_mean/accuracy', rule='greater'))
+# Office-Home leave-one-domain-out, target art, ResNet-50 ERM: the ResNet-18
+# config of this target with the backbone of ../_base_/models/resnet50_cls.py.
+_base_ = ['./resnet18_lodo_art_erm.py']
+model = dict(
+    backbone=dict(depth=50, init_cfg=dict(checkpoint='torchvision://resnet50')),
+    in_channels=2048)

@@ -1,13 +1,6 @@
-# VLCS leave-one-domain-out, target VOC2007, ResNet-50 ERM (splits and
-# model selection: ../_base_/datasets/domainbed_image_folders.py).
-_base_ = ['../_base_/datasets/vlcs.py', '../_base_/models/resnet50_cls.py',
-          '../_base_/schedules/pacs_adam_120e.py', '../_base_/cls_runtime.py']
-sources = ['Caltech101', 'LabelMe', 'SUN09']
-targets = ['VOC2007']
-train_dataloader = dict(dataset=dict(domains=sources))
-val_dataloader = dict(dataset=dict(domains=sources))
-test_dataloader = dict(dataset=dict(domains=targets))
-val_evaluator = dict(target_domains=sources)
-test_evaluator = dict(target_domains=targets)
-model = dict(num_classes=5)
-default_hooks = dict(checkpoint=dict(save_best='source_val_mean/accuracy', rule='greater'))
+# VLCS leave-one-domain-out, target voc2007, ResNet-50 ERM: the ResNet-18
+# config of this target with the backbone of ../_base_/models/resnet50_cls.py.
+_base_ = ['./resnet18_lodo_voc2007_erm.py']
+model = dict(
+    backbone=dict(depth=50, init_cfg=dict(checkpoint='torchvision://resnet50')),
+    in_channels=2048)
