@@ -2,14 +2,18 @@
 al., ICCV 2023).
 
     python tools/analysis/clustering_effect.py CONFIG CHECKPOINT [CONFIG CHECKPOINT ...]
-        [--labels A B] [--inputs clean pgd corrupted] [--layers NAME ...] [--denominator class]
+        [--labels A B] [--inputs clean pgd corrupted lafeat] [--layers NAME ...] [--denominator class]
+        [--lafeat-layer NAME] [--lafeat-epochs 50] [--lafeat-steps 100]
         [--max-train-images 1024] [--max-images 256] [--domain source] [--work-dir DIR]
 
 Centroids come from the correctly classified images of the config's train split (read with the
 test pipeline); each test image is assigned to its L2-nearest centroid
 (``slim_mmseg.analysis.clustering_effect``). Inputs: ``clean``; ``pgd`` (PGD-10, L-inf 8/255, step
 2/255, cross-entropy); ``corrupted`` (the random albumentations corruption of
-``perturbation_sources.RandomCorruption``). LAFEAT is not available in this project yet.
+``perturbation_sources.RandomCorruption``); ``lafeat`` (LAFEAT, L-inf 8/255, ``slim_mmseg.attacks``:
+an auxiliary head on ``--lafeat-layer`` — default the second-to-last backbone stage — trained for
+``--lafeat-epochs`` on the model's own predictions for the same training images as the centroids,
+then ``--lafeat-steps`` per beta; not in the default ``--inputs``, since it trains a head per model).
 Classifiers only: a segmentor config is refused. Writes ``clustering_effect.json`` and
 ``clustering_effect.png`` (one panel per input kind, accuracy per layer, one line per model).
 """
@@ -23,16 +27,23 @@ from tqdm import tqdm  # noqa: E402
 from model_loading import (CostClock, common_parser, default_layers, labelled_batches, load_model,  # noqa: E402
                            model_pairs, provenance, pyplot, require_classifier, short_layer, work_dir,
                            write_outputs)
+import torch  # noqa: E402
+
 from slim_mmseg.analysis import PixelAttack, RandomCorruption, clustering_accuracy  # noqa: E402
+from slim_mmseg.attacks import LAFEATHeads, build_attack, train_lafeat_heads  # noqa: E402
 from slim_mmseg.analysis.clustering_effect import DENOMINATORS  # noqa: E402
 
 TOOL = 'clustering_effect'
-INPUTS = ('clean', 'pgd', 'corrupted')
+INPUTS = ('clean', 'pgd', 'corrupted', 'lafeat')
+DEFAULT_INPUTS = ('clean', 'pgd', 'corrupted')
 
 
 def parse_args(argv=None):
     parser = common_parser(__doc__.split('\n')[0])
-    parser.add_argument('--inputs', nargs='+', default=list(INPUTS), choices=INPUTS)
+    parser.add_argument('--inputs', nargs='+', default=list(DEFAULT_INPUTS), choices=INPUTS)
+    parser.add_argument('--lafeat-layer', help='module the LAFEAT head reads (default: second-to-last stage)')
+    parser.add_argument('--lafeat-epochs', type=int, default=50, help="head training epochs (lafeat's train.py: 50)")
+    parser.add_argument('--lafeat-steps', type=int, default=100, help='attack iterations per beta (lafeat: 100)')
     parser.add_argument('--layers', nargs='+', help='module names (default: the backbone stages and the head)')
     parser.add_argument('--denominator', default='class', choices=DENOMINATORS,
                         help="centroid = sum of correct features / class count (the authors' code) or / correct count")
@@ -40,9 +51,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def perturbation(kind, model, seed):
+def perturbation(kind, loaded, seed, args, train):
+    model = loaded.model
     if kind == 'clean':
         return None
+    if kind == 'lafeat':
+        images = torch.cat([batch[0] for batch in train])
+        heads = LAFEATHeads.for_model(model, [args.lafeat_layer or default_layers(loaded)[-2]], images)
+        train_lafeat_heads(model, heads, images, epochs=args.lafeat_epochs, seed=seed)
+        return build_attack('lafeat', model, eps=8 / 255, heads=heads, steps=args.lafeat_steps)
     return PixelAttack(model, 'ce', seed=seed) if kind == 'pgd' else RandomCorruption(seed=seed)
 
 
@@ -78,7 +95,7 @@ def main(argv=None):
             test = labelled_batches(loaded, 'test', args.max_images, args.batch_size, args.seed, args.domain)
             for kind in tqdm(args.inputs, desc=label):
                 values = clustering_accuracy(loaded.model, layers, train, test, loaded.num_classes,
-                                             perturb=perturbation(kind, loaded.model, args.seed),
+                                             perturb=perturbation(kind, loaded, args.seed, args, train),
                                              denominator=args.denominator)
                 records += [dict(label=label, inputs=kind, layer=layer, accuracy=value) for layer, value in values.items()]
     labels = [label for _, _, label in pairs]

@@ -26,3 +26,15 @@ def test_clean_pgd_and_corrupted_accuracy_per_layer(digits_classifier, tmp_path,
 def test_segmentor_is_refused(tiny_segmentor, tmp_path):
     with pytest.raises(ValueError, match='needs a classifier'):
         tool.main([tiny_segmentor.config, tiny_segmentor.checkpoint, '--work-dir', str(tmp_path)])
+
+
+def test_lafeat_inputs_train_a_head_and_attack(digits_classifier, tmp_path):
+    tool.main([digits_classifier.config, digits_classifier.checkpoint, '--labels', 'erm', '--inputs', 'clean', 'lafeat',
+               '--lafeat-epochs', '2', '--lafeat-steps', '3', '--max-train-images', '640', '--max-images', '32',
+               '--domain', 'source', '--work-dir', str(tmp_path)])
+    payload = json.loads((tmp_path / 'clustering_effect.json').read_text())
+    accuracy = {(r['inputs'], r['layer']): r['accuracy'] for r in payload['records']}
+    assert {kind for kind, _ in accuracy} == {'clean', 'lafeat'}
+    assert all(0 <= value <= 1 for value in accuracy.values())
+    # the attack moves the logits of a model that was never trained against it
+    assert accuracy[('lafeat', 'head')] < accuracy[('clean', 'head')]
