@@ -56,6 +56,7 @@ from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIM
                              check_ascent, check_unit_range, resolve_module, seeded_generator)
 from slim_mmseg.core.batchnorm import evaluation_mode
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
+from .wrapped_model import build_wrapped_model
 
 ATTACK_NORM_MODE = 'eval'  # TRADES' trades.py / MART's mart.py: model.eval() while crafting x_adv
 
@@ -89,13 +90,8 @@ class AdversarialTraining(BaseModel):
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
                  pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
         super().__init__(init_cfg=init_cfg)
-        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
-            if value is not None:
-                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
-                                 f'model\'s config (model.model.{key}) instead')
-        if data_preprocessor is not None and model.get('data_preprocessor') is None:
-            model = dict(model, data_preprocessor=data_preprocessor)
-        self.model = MODELS.build(model)
+        self.model = build_wrapped_model(type(self).__name__, model, data_preprocessor, pretrained, train_cfg,
+                                         test_cfg)
         self.data_preprocessor = self.model.data_preprocessor
         self.objective = build_objective(objective)
 

@@ -36,6 +36,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from slim_mmseg.core import AdversarialStyleGenerator, SLIMSampler
+from .wrapped_model import build_wrapped_model
 
 ADV_PREFIX = 'adv.'
 
@@ -63,13 +64,8 @@ class SLIMAdvStyle(BaseModel):
                  init_cfg: Optional[dict] = None, pretrained: None = None, train_cfg: None = None,
                  test_cfg: None = None):
         super().__init__(init_cfg=init_cfg)
-        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
-            if value is not None:
-                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
-                                 f'model\'s config (model.model.{key}) instead')
-        if data_preprocessor is not None and model.get('data_preprocessor') is None:
-            model = dict(model, data_preprocessor=data_preprocessor)
-        self.model = MODELS.build(model)
+        self.model = build_wrapped_model(type(self).__name__, model, data_preprocessor, pretrained, train_cfg,
+                                         test_cfg)
         self.data_preprocessor = self.model.data_preprocessor
         sampler = SLIMSampler(**slim) if slim is not None else None
         self.adversary = AdversarialStyleGenerator(**(adversary or {}), slim=sampler)

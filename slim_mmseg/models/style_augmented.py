@@ -38,6 +38,7 @@ from torch import Tensor
 
 from slim_mmseg.core import SLIMSampler
 from slim_mmseg.core.style_modules import SLIMControlFactors, StyleAugmentation
+from .wrapped_model import build_wrapped_model
 
 DEFAULT_PROBE_SIZE = (64, 64)
 
@@ -72,15 +73,10 @@ class StyleAugmented(BaseModel):
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
                  pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
         super().__init__(init_cfg=init_cfg)
-        for key, value in (('pretrained', pretrained), ('train_cfg', train_cfg), ('test_cfg', test_cfg)):
-            if value is not None:
-                raise ValueError(f'{type(self).__name__} got {key}={value!r}: set it in the wrapped '
-                                 f'model\'s config (model.model.{key}) instead')
         if slim_layers is not None and slim is None:
             raise ValueError('slim_layers is set but slim is None: give slim=dict(...) or drop slim_layers')
-        if data_preprocessor is not None and model.get('data_preprocessor') is None:
-            model = dict(model, data_preprocessor=data_preprocessor)
-        self.model = MODELS.build(model)
+        self.model = build_wrapped_model(type(self).__name__, model, data_preprocessor, pretrained, train_cfg,
+                                         test_cfg)
         self.data_preprocessor = self.model.data_preprocessor
         if augmentation is None:
             if slim is not None:
