@@ -23,6 +23,13 @@ from torch import Tensor, nn
 from .statistics import check_feature_map
 
 
+def check_probability(p: float) -> float:
+    """The probability with which a module acts on a batch (DSU, MixStyle, pAdaIN)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f'p must be in [0, 1], got {p}')
+    return p
+
+
 class StyleModule(nn.Module):
     """Base class. Subclasses implement :meth:`augment` (training, active) on (N, C, H, W) input.
 

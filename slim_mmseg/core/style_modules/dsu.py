@@ -15,7 +15,7 @@ from typing import Optional
 
 from torch import Tensor
 
-from .base import StyleModule
+from .base import StyleModule, check_probability
 from .statistics import batch_spread, instance_statistics, restyle_normalised, standard_normal
 
 
@@ -37,9 +37,7 @@ class DSU(StyleModule):
 
     def __init__(self, channels: int, p: float = 0.5, eps: float = 1e-6, seed: Optional[int] = None):
         super().__init__(channels, seed)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f'p must be in [0, 1], got {p}')
-        self.p = p
+        self.p = check_probability(p)
         self.eps = eps
 
     def augment(self, x: Tensor) -> Tensor:

@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 import torch
 from torch import Tensor
 
-from .base import StyleModule
+from .base import StyleModule, check_probability
 from .statistics import instance_statistics, restyle_normalised
 
 MIX_MODES = ('random', 'crossdomain')
@@ -38,8 +38,7 @@ class MixStyle(StyleModule):
     def __init__(self, channels: int, p: float = 0.5, alpha: float = 0.1, mix: str = 'random',
                  eps: float = 1e-6, seed: Optional[int] = None):
         super().__init__(channels, seed)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f'p must be in [0, 1], got {p}')
+        check_probability(p)
         if alpha <= 0:
             raise ValueError(f'alpha must be > 0, got {alpha}')
         if mix not in MIX_MODES:

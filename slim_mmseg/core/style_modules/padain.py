@@ -11,7 +11,7 @@ from typing import Optional
 import torch
 from torch import Tensor
 
-from .base import StyleModule
+from .base import StyleModule, check_probability
 from .statistics import instance_statistics, restyle_normalised
 
 
@@ -25,9 +25,7 @@ class PermutedAdaIN(StyleModule):
 
     def __init__(self, channels: int, p: float = 0.01, eps: float = 1e-5, seed: Optional[int] = None):
         super().__init__(channels, seed)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f'p must be in [0, 1], got {p}')
-        self.p = p
+        self.p = check_probability(p)
         self.eps = eps
 
     def augment(self, x: Tensor) -> Tensor:
