@@ -1,4 +1,11 @@
-"""Table 6 configs (one dictionary loss dropped each) and the records -> ablation table path."""
+"""Table 6 configs (one dictionary loss dropped each) and the records -> ablation table path.
+
+Two method families carry the ablation: AdvStyle-Zhong + SLIM and AdvStyle (ASA) + SLIM, the
+paper's own AdvStyle. In both, the slim dict that is built sits at ``model.slim`` (for ASA, in the
+StyleAugmented wrapper; the top-level ``slim`` variable of ``_base_/methods/asa_slim.py`` is only
+copied from, never read), so an ablation that overrode the wrong key would keep all three losses
+in ``model.slim`` and fail the first test.
+"""
 import json
 import sys
 from pathlib import Path
@@ -11,9 +18,11 @@ sys.path.insert(0, str(REPO_ROOT / 'tools'))
 import make_results_table  # noqa: E402
 
 LOSSES = ['mse', 'ortho', 'reverse']
+PACS_SOURCES = ('art_painting', 'cartoon', 'photo', 'sketch')
 FULL = {
-    'digits_demo': ['wrn16_1_advstyle_slim'],
-    'pacs': [f'resnet18_single_{source}_advstyle-zhong-slim' for source in ('art_painting', 'cartoon', 'photo', 'sketch')],
+    'digits_demo': ['wrn16_1_advstyle_slim', 'wrn16_1_asa-slim'],
+    'pacs': [f'resnet18_single_{source}_{method}' for method in ('advstyle-zhong-slim', 'asa-slim')
+             for source in PACS_SOURCES],
 }
 ABLATIONS = [(group, full, dropped) for group, names in FULL.items() for full in names for dropped in LOSSES]
 
@@ -39,23 +48,42 @@ def test_every_ablation_config_is_listed():
     assert on_disk == {(group, f'{full}_no-{dropped}') for group, full, dropped in ABLATIONS}
 
 
-def test_records_to_ablation_table(tmp_path):
-    """The documented digits command (docs/analyses.md, Table 6) on made-up records."""
-    names = {'AdvStyle': 'wrn16_1_advstyle', 'AdvStyle+SLIM': 'wrn16_1_advstyle_slim',
-             'no mse': 'wrn16_1_advstyle_slim_no-mse', 'no ortho': 'wrn16_1_advstyle_slim_no-ortho',
-             'no reverse': 'wrn16_1_advstyle_slim_no-reverse'}
-    records = tmp_path / 'records.jsonl'
+@pytest.mark.parametrize('base_label, base, full_label, full', [
+    ('AdvStyle', 'wrn16_1_advstyle', 'AdvStyle+SLIM', 'wrn16_1_advstyle_slim'),
+    ('ASA', 'wrn16_1_asa', 'ASA+SLIM', 'wrn16_1_asa-slim'),
+])
+def test_records_to_ablation_table(tmp_path, base_label, base, full_label, full):
+    """The documented digits command (docs/analyses.md, Table 6) on made-up records.
+
+    As documented for ASA, the base and full-method runs come from one records file and the
+    ablation runs from another; the paired rows are each ablation minus the full method.
+    """
+    names = {base_label: base, full_label: full, 'no mse': f'{full}_no-mse',
+             'no ortho': f'{full}_no-ortho', 'no reverse': f'{full}_no-reverse'}
+    # Seed 1 scales each row's offset by 1.1, so the paired differences vary over seeds and the
+    # t-interval is not degenerate.
     lines = [dict(name=name, config=f'{name}.py', seed=seed, checkpoint='best.pth',
-                  metrics={'source/accuracy': 99.0, 'target_mean/accuracy': 40.0 + index + seed})
+                  metrics={'source/accuracy': 99.0, 'target_mean/accuracy': 40.0 + index * (1 + 0.1 * seed)})
              for index, name in enumerate(names.values()) for seed in (0, 1)]
-    records.write_text(''.join(json.dumps(line) + '\n' for line in lines))
-    make_results_table.main([str(records), '--metrics', 'source/accuracy', 'target_mean/accuracy',
+    main_records, ablation_records = tmp_path / 'main.jsonl', tmp_path / 'ablation.jsonl'
+    main_records.write_text(''.join(json.dumps(line) + '\n' for line in lines if 'no-' not in line['name']))
+    ablation_records.write_text(''.join(json.dumps(line) + '\n' for line in lines if 'no-' in line['name']))
+    make_results_table.main([str(main_records), str(ablation_records),
+                             '--metrics', 'source/accuracy', 'target_mean/accuracy',
                              '--labels', 'source', 'target mean', '--rows'] +
-                            [f'{label}={name}' for label, name in names.items()] + ['--out', str(tmp_path / 't.md')])
+                            [f'{label}={name}' for label, name in names.items()] +
+                            ['--paired'] + [f'{label}={full_label}' for label in ('no mse', 'no ortho', 'no reverse')] +
+                            ['--out', str(tmp_path / 't.md')])
+    # Paired half-width: t(0.975, 1) * sd / sqrt(2) = 12.706 * 0.1 * k / 2 for a difference of k rows.
     assert (tmp_path / 't.md').read_text().splitlines() == [
         '| method | source | target mean | seeds |', '|---|---|---|---|',
-        '| AdvStyle | 99.00 ± 0.00 | 40.50 ± 0.71 | 2 |',
-        '| AdvStyle+SLIM | 99.00 ± 0.00 | 41.50 ± 0.71 | 2 |',
-        '| no mse | 99.00 ± 0.00 | 42.50 ± 0.71 | 2 |',
-        '| no ortho | 99.00 ± 0.00 | 43.50 ± 0.71 | 2 |',
-        '| no reverse | 99.00 ± 0.00 | 44.50 ± 0.71 | 2 |']
+        f'| {base_label} | 99.00 ± 0.00 | 40.00 ± 0.00 | 2 |',
+        f'| {full_label} | 99.00 ± 0.00 | 41.05 ± 0.07 | 2 |',
+        '| no mse | 99.00 ± 0.00 | 42.10 ± 0.14 | 2 |',
+        '| no ortho | 99.00 ± 0.00 | 43.15 ± 0.21 | 2 |',
+        '| no reverse | 99.00 ± 0.00 | 44.20 ± 0.28 | 2 |',
+        '',
+        '| difference (95% t-interval) | source | target mean | seeds |', '|---|---|---|---|',
+        f'| no mse − {full_label} | +0.00 [+0.00, +0.00] | +1.05 [+0.41, +1.69] | 2 |',
+        f'| no ortho − {full_label} | +0.00 [+0.00, +0.00] | +2.10 [+0.83, +3.37] | 2 |',
+        f'| no reverse − {full_label} | +0.00 [+0.00, +0.00] | +3.15 [+1.24, +5.06] | 2 |']
