@@ -1,5 +1,5 @@
-# Embedded demo, feature-level AdvStyle: style statistics after the stem and the first two stages
-# ascended by one signed step. The step size is a choice, not tuned on the targets.
+# Embedded demo, AdvStyle-Zhong (Zhong et al. 2022's style ascent; not ASA): style statistics after the
+# stem and the first two stages ascended by one signed step. The step size is a choice, not tuned on the targets.
 _base_ = ['./wrn16_1_erm.py']
 model = dict(
     _delete_=True,

@@ -1,4 +1,4 @@
-# Embedded demo, feature-level AdvStyle + SLIM: each step draws a layer, a dictionary loss and a
+# Embedded demo, AdvStyle-Zhong + SLIM: each step draws a layer, a dictionary loss and a
 # weight lambda, and adds lambda * loss(clean feature, adversarial feature) to the ascent.
 _base_ = ['./wrn16_1_advstyle.py']
 model = dict(

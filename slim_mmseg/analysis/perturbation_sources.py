@@ -2,7 +2,8 @@
 cross-entropy, PGD with a cosine loss at one layer "PGD-CS", MART's attack), image-level AdvStyle
 (Zhong et al., NeurIPS 2022) and a random-corruption baseline. Each is a callable
 ``perturb(images, labels) -> perturbed images``, with images in [0, 1] and a model that maps them
-to logits (normalisation inside the model).
+to logits (normalisation inside the model). :func:`standard_sources` adds feature-level AdvStyle
+(ASA, :mod:`.asa_source`), which perturbs inside the network and yields features instead.
 
 The pixel attacks run on the project's one ascent loop (:func:`slim_mmseg.core.ascent.ascend`) with
 the model in evaluation mode, as TRADES' and MART's attack loops put it.
@@ -16,11 +17,13 @@ from torch import Tensor, nn
 from slim_mmseg.core import (INPUT, AdversarialStyleGenerator, PixelPerturbation, ascend, capture_output,
                              evaluation_mode, resolve_module)
 
+from .asa_source import ASAStyleSource, ControlFactors
 from .layer_features import cosine_per_sample, layer_features
 from .prediction_metrics import mean_cross_entropy
 
 Perturb = Callable[[Tensor, Tensor], Tensor]
 PIXEL_LOSSES = ('ce', 'cosine')
+ASA_SOURCE = 'AdvStyle (ASA)'
 
 
 class PixelAttack:
@@ -132,18 +135,32 @@ class RandomCorruption:
 
 
 def standard_sources(model: nn.Module, cosine_layer: str, seed: int = 0,
-                     names: Optional[Sequence[str]] = None) -> dict:
-    """The comparison set of Fig. 2 on ``model``: ``{name: perturb}``, in a fixed order; ``names``
-    selects a subset (unknown names raise a ``ValueError`` listing the valid ones)."""
+                     names: Optional[Sequence[str]] = None, asa_positions: Optional[Sequence[str]] = None,
+                     asa_control_factors: Optional[ControlFactors] = None) -> dict:
+    """The comparison set of Fig. 2 on ``model``: ``{name: source}``, in a fixed order; ``names``
+    selects a subset (unknown names raise a ``ValueError`` listing the valid ones).
+
+    The pixel sources are ``perturb(images, labels)`` callables; ``'AdvStyle (ASA)'`` is a feature
+    source (:class:`.asa_source.ASAStyleSource`) at ``asa_positions`` with ``asa_control_factors``
+    (``None``: ASA's initial estimate). It is part of the default set only when ``asa_positions``
+    is given, and naming it without them raises a ``ValueError``.
+    """
     builders = {
         'PGD': lambda: PixelAttack(model, 'ce', seed=seed),
         'PGD-CS': lambda: PixelAttack(model, 'cosine', layer=cosine_layer, seed=seed),
         'MART': lambda: mart_attack(model, seed=seed),
         'AdvStyle (image)': lambda: ImageStyleAttack(model, seed=seed),
         'random corruption': lambda: RandomCorruption(seed=seed),
+        ASA_SOURCE: lambda: ASAStyleSource(model, asa_positions, asa_control_factors, seed=seed),
     }
-    chosen = list(builders) if names is None else list(names)
+    if names is None:
+        chosen = [name for name in builders if name != ASA_SOURCE or asa_positions is not None]
+    else:
+        chosen = list(names)
     unknown = [name for name in chosen if name not in builders]
     if unknown:
         raise ValueError(f'unknown perturbation sources {unknown}; valid: {list(builders)}')
+    if ASA_SOURCE in chosen and asa_positions is None:
+        raise ValueError(f'the {ASA_SOURCE!r} source needs asa_positions (the module names where ASA acts, '
+                         "e.g. configs/_base_/methods/placement_wrn.py's positions['ASA'])")
     return {name: builders[name]() for name in chosen}

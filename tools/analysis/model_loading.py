@@ -73,6 +73,9 @@ class LoadedModel:
     checkpoint: str
     cfg: Config
     model: PixelSpaceModel
+    # An ASA-trained model's learned control factors {position: (Sigma_mu, Sigma_sigma)}; None for a
+    # model trained without ASA modules (see asa_settings).
+    asa_control_factors: Optional[Dict[str, Tuple[Tensor, Tensor]]] = None
 
     @property
     def num_classes(self) -> int:
@@ -82,15 +85,31 @@ class LoadedModel:
 
 def trained_network(cfg: Config) -> nn.Module:
     """The config's network, without a training-time wrapper."""
-    model = MODELS.build(cfg.model)
-    return model.model if cfg.model.get('type') in WRAPPER_TYPES else model
+    return unwrapped(MODELS.build(cfg.model))
+
+
+def unwrapped(model: nn.Module) -> nn.Module:
+    """A wrapper's trained network, with the hooks of its style modules removed (they are identity
+    in evaluation, but an analysis that switches the network to training mode must not run them)."""
+    if type(model).__name__ not in WRAPPER_TYPES:
+        return model
+    if getattr(model, 'augmentation', None) is not None:
+        model.augmentation.remove_hooks()
+    return model.model
+
+
+def checkpoint_state(checkpoint: str) -> Dict[str, Tensor]:
+    state = _load_checkpoint(checkpoint, map_location='cpu')
+    return state.get('state_dict', state)
 
 
 def checkpoint_weights(checkpoint: str) -> Dict[str, Tensor]:
     """A checkpoint's weights of the trained network: a wrapper's ``model.`` keys are unprefixed
-    and its own state (the adversary's random generators) dropped."""
-    state = _load_checkpoint(checkpoint, map_location='cpu')
-    state = state.get('state_dict', state)
+    and its own state (the adversary's random generators, the style modules) dropped."""
+    return network_weights(checkpoint_state(checkpoint))
+
+
+def network_weights(state: Dict[str, Tensor]) -> Dict[str, Tensor]:
     if any(key.startswith('model.') for key in state):
         state = {key[len('model.'):]: value for key, value in state.items() if key.startswith('model.')}
     return state
@@ -112,18 +131,63 @@ def load_weights(model: nn.Module, state: Dict[str, Tensor], config: str, checkp
     model.load_state_dict(state)
 
 
+def learned_asa_factors(wrapper: nn.Module, state: Dict[str, Tensor], config: str,
+                        checkpoint: str) -> Optional[Dict[str, Tuple[Tensor, Tensor]]]:
+    """``{position: (Sigma_mu, Sigma_sigma)}`` of a ``StyleAugmented`` model with ASA modules, from
+    the checkpoint's ``augmentation.`` keys; ``None`` for any other model, for a checkpoint of the
+    network alone (no ``augmentation.`` keys), and for ASA modules that never took the AdvStyle
+    branch (their factors are still the 0.1 placeholder of ``asa.py``)."""
+    augmentation = getattr(wrapper, 'augmentation', None)
+    prefix = 'augmentation.'
+    if augmentation is None or augmentation.type != 'ASA' or not any(key.startswith(prefix) for key in state):
+        return None
+    load_weights(augmentation, {key[len(prefix):]: value for key, value in state.items() if key.startswith(prefix)},
+                 config, checkpoint)
+    modules = augmentation.items()
+    if not all(bool(module.initialized) for _, module in modules):
+        return None
+    return {position: (module.mean_factor.detach().clone(), module.std_factor.detach().clone())
+            for position, module in modules}
+
+
+# ASA's positions per backbone family (configs/_base_/methods/placement_*.py), for models trained
+# without ASA modules.
+PLACEMENT_FILES = {'WideResNet': 'placement_wrn.py', 'ResNet': 'placement_resnet_cls.py',
+                   'ResNetV1c': 'placement_resnetv1c_seg.py'}
+
+
+def asa_settings(loaded: 'LoadedModel', positions: Optional[Sequence[str]] = None) -> dict:
+    """Where the ``'AdvStyle (ASA)'`` source acts on ``loaded`` and with which control factors:
+    an ASA-trained model's own positions and learned factors (``positions`` is ignored for it);
+    otherwise ``positions``, or ``positions['ASA']`` of the backbone family's placement file, with
+    ``control_factors=None`` (ASA's initial estimate)."""
+    if loaded.asa_control_factors is not None:
+        return dict(positions=list(loaded.asa_control_factors), control_factors=loaded.asa_control_factors)
+    if positions:
+        return dict(positions=list(positions), control_factors=None)
+    backbone = type(loaded.model.wrapped.backbone).__name__
+    if backbone not in PLACEMENT_FILES:
+        raise ValueError(f'{loaded.config}: no ASA placement is known for backbone {backbone} (known: '
+                         f'{sorted(PLACEMENT_FILES)}); give --asa-positions MODULE [MODULE ...]')
+    placement = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'methods', PLACEMENT_FILES[backbone]))
+    return dict(positions=list(placement.positions['ASA']), control_factors=None)
+
+
 def load_model(config: str, checkpoint: str, label: str) -> LoadedModel:
     init_default_scope('mmseg')
     cfg = Config.fromfile(config)
-    network = trained_network(cfg)
-    load_weights(network, checkpoint_weights(checkpoint), config, checkpoint)
+    built = MODELS.build(cfg.model)
+    state = checkpoint_state(checkpoint)
+    asa_control_factors = learned_asa_factors(built, state, config, checkpoint)
+    network = unwrapped(built)
+    load_weights(network, network_weights(state), config, checkpoint)
     preprocessor = network.data_preprocessor
     if getattr(preprocessor, '_enable_normalize', False):
         mean, std = preprocessor.mean, preprocessor.std
     else:
         mean, std = torch.zeros(3), torch.ones(3)
     model = PixelSpaceModel(network, mean, std).eval()
-    return LoadedModel(label, config, checkpoint, cfg, model)
+    return LoadedModel(label, config, checkpoint, cfg, model, asa_control_factors)
 
 
 def require_classifier(loaded: LoadedModel, analysis: str) -> None:

@@ -102,6 +102,15 @@ class StyleAugmentation(nn.Module):
             modules[key_of(position)] = cls(channels=output.shape[1], seed=base_seed + index, **module_args)
         self.style_modules = nn.ModuleDict(modules)
         self.trace: Optional[List[str]] = None
+        self._handles: list = []
+        self.attach_hooks(model)
+
+    def attach_hooks(self, model: nn.Module) -> None:
+        """Hook the modules onto ``model``'s positions (done at build time). After
+        :meth:`remove_hooks` this puts them back, so that an analysis can apply them to one forward
+        pass only and leave the model without hooks in between."""
+        if self._handles:
+            raise RuntimeError('the style modules are hooked already; call remove_hooks() first')
         self._handles = [resolve_module(model, position).register_forward_hook(self._hook(position))
                          for position in self.positions]
 

@@ -87,3 +87,19 @@ def test_wildcard_positions_expand_in_definition_order():
         build(model, ['backbone.*conv*'])
     with pytest.raises(TypeError, match='list of module names'):
         build(model, 'backbone.stem')
+
+
+def test_hooks_can_be_removed_and_attached_again():
+    model = tiny_model()
+    augmentation = build(model, ['backbone.layer1'], p=1.0)
+    augmentation.train()
+    model.eval()
+    x, _ = tiny_batch()
+    augmentation.remove_hooks()
+    assert not model.backbone.layer1._forward_hooks
+    plain = model(x)
+    augmentation.attach_hooks(model)
+    assert len(model.backbone.layer1._forward_hooks) == 1
+    with pytest.raises(RuntimeError, match='remove_hooks'):
+        augmentation.attach_hooks(model)
+    assert not torch.allclose(model(x), plain)  # the module acts again
