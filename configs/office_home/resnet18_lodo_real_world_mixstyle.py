@@ -1,0 +1,10 @@
+# Office-Home leave-one-domain-out, target Real World, ResNet-18: MixStyle.
+# Method: configs/_base_/methods/mixstyle.py; positions: configs/_base_/methods/placement_resnet_cls.py.
+_base_ = ['./resnet18_lodo_real_world_erm.py', '../_base_/methods/mixstyle.py',
+          '../_base_/methods/placement_resnet_cls.py']
+model = dict(
+    _delete_=True,
+    type='StyleAugmented',
+    model={{_base_.model}},
+    augmentation={{_base_.augmentation}},
+    positions={{_base_.positions.MixStyle}})

@@ -1,0 +1,10 @@
+# VLCS leave-one-domain-out, target Caltech101, ResNet-18: pAdaIN.
+# Method: configs/_base_/methods/padain.py; positions: configs/_base_/methods/placement_resnet_cls.py.
+_base_ = ['./resnet18_lodo_caltech101_erm.py', '../_base_/methods/padain.py',
+          '../_base_/methods/placement_resnet_cls.py']
+model = dict(
+    _delete_=True,
+    type='StyleAugmented',
+    model={{_base_.model}},
+    augmentation={{_base_.augmentation}},
+    positions={{_base_.positions.pAdaIN}})
