@@ -10,6 +10,8 @@ from typing import Tuple
 import torch
 from torch import Tensor
 
+from ..style_statistics import spatial_var_mean
+
 
 def check_feature_map(x: Tensor, where: str) -> None:
     if x.dim() != 4:
@@ -19,7 +21,7 @@ def check_feature_map(x: Tensor, where: str) -> None:
 def instance_statistics(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
     """Per-sample, per-channel mean and ``sqrt(unbiased var + eps)`` of an (N, C, H, W) tensor,
     each of shape (N, C, 1, 1)."""
-    var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True)  # one pass over x, not two
+    var, mean = spatial_var_mean(x, correction=1)  # not torch.var_mean: see spatial_var_mean
     return mean, (var + eps).sqrt()
 
 
