@@ -24,10 +24,10 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from tqdm import tqdm  # noqa: E402
 
-from model_loading import (CostClock, common_parser, default_layers, labelled_batches, load_model,  # noqa: E402
-                           model_pairs, provenance, pyplot, require_classifier, short_layer, work_dir,
-                           write_outputs)
 import torch  # noqa: E402
+
+from analysis_run import AnalysisRun, layer_panels, layer_table  # noqa: E402
+from model_loading import common_parser, default_layers, labelled_batches, require_classifier  # noqa: E402
 
 from slim_mmseg.analysis import PixelAttack, RandomCorruption, clustering_accuracy  # noqa: E402
 from slim_mmseg.attacks import LAFEATHeads, build_attack, train_lafeat_heads  # noqa: E402
@@ -63,58 +63,27 @@ def perturbation(kind, loaded, seed, args, train):
     return PixelAttack(model, 'ce', seed=seed) if kind == 'pgd' else RandomCorruption(seed=seed)
 
 
-def plot(records, labels, inputs, layers):
-    plt = pyplot()
-    figure, axes = plt.subplots(1, len(inputs), figsize=(3.4 * len(inputs), 3), sharey=True, squeeze=False)
-    for axis, kind in zip(axes[0], inputs):
-        for label in labels:
-            values = [next(r['accuracy'] for r in records if (r['label'], r['inputs'], r['layer']) == (label, kind, layer))
-                      for layer in layers]
-            axis.plot(range(len(layers)), [100 * v for v in values], marker='o', label=label)
-        axis.set_title(f'{kind} test images', fontsize=9)
-        axis.set_xticks(range(len(layers)), [short_layer(layer) for layer in layers], rotation=45, fontsize=7)
-        axis.grid(alpha=0.3)
-    axes[0][0].set_ylabel('clustering accuracy (%)')
-    axes[0][-1].legend(fontsize=7)
-    figure.tight_layout()
-    return figure
-
-
 def main(argv=None):
     args = parse_args(argv)
-    pairs = model_pairs(args)
-    directory = work_dir(args, TOOL)
-    clock, records, models = CostClock(), [], []
-    for config, checkpoint, label in pairs:
-        with clock.measure(label):
-            loaded = load_model(config, checkpoint, label)
-            require_classifier(loaded, 'the clustering effect')
-            models.append(loaded)
-            layers = args.layers or default_layers(loaded) + ['head']
-            train = labelled_batches(loaded, 'train', args.max_train_images, args.batch_size, args.seed, None)
-            test = labelled_batches(loaded, 'test', args.max_images, args.batch_size, args.seed, args.domain)
-            for kind in tqdm(args.inputs, desc=label):
-                values = clustering_accuracy(loaded.model, layers, train, test, loaded.num_classes,
-                                             perturb=perturbation(kind, loaded, args.seed, args, train),
-                                             denominator=args.denominator)
-                records += [dict(label=label, inputs=kind, layer=layer, accuracy=value) for layer, value in values.items()]
-    labels = [label for _, _, label in pairs]
-    figure = plot(records, labels, args.inputs, layers)
-    payload = dict(tool=TOOL, models=provenance(models), layers=layers, inputs=args.inputs,
-                   denominator=args.denominator, train_images=sum(len(b[1]) for b in train),
-                   test_images=sum(len(b[1]) for b in test), domain=args.domain, records=records,
-                   cpu_seconds=clock.seconds)
-    json_path, png_path = write_outputs(directory, TOOL, payload, figure)
-    print('clustering accuracy (%)')
-    print('| model | inputs | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |')
-    print('|---|---|' + '---|' * len(layers))
-    for label in labels:
-        for kind in args.inputs:
-            row = [next(r['accuracy'] for r in records if (r['label'], r['inputs'], r['layer']) == (label, kind, layer))
-                   for layer in layers]
-            print(f'| {label} | {kind} | ' + ' | '.join(f'{100 * value:.1f}' for value in row) + ' |')
-    print(clock.summary())
-    print(f'wrote {json_path} and {png_path}')
+    run = AnalysisRun(args, TOOL)
+    records = []
+    for loaded in run.models():
+        require_classifier(loaded, 'the clustering effect')
+        layers = args.layers or default_layers(loaded) + ['head']
+        train = labelled_batches(loaded, 'train', args.max_train_images, args.batch_size, args.seed, None)
+        test = labelled_batches(loaded, 'test', args.max_images, args.batch_size, args.seed, args.domain)
+        for kind in tqdm(args.inputs, desc=loaded.label):
+            values = clustering_accuracy(loaded.model, layers, train, test, loaded.num_classes,
+                                         perturb=perturbation(kind, loaded, args.seed, args, train),
+                                         denominator=args.denominator)
+            records += [dict(label=loaded.label, inputs=kind, layer=layer, accuracy=value)
+                        for layer, value in values.items()]
+    panels = (records, run.labels, 'inputs', list(args.inputs), layers, 'accuracy')
+    figure = layer_panels(*panels, ylabel='clustering accuracy (%)', title='{} test images', scale=100)
+    payload = dict(layers=layers, inputs=args.inputs, denominator=args.denominator,
+                   train_images=sum(len(b[1]) for b in train), test_images=sum(len(b[1]) for b in test),
+                   domain=args.domain, records=records)
+    run.finish(payload, figure, ['clustering accuracy (%)'] + layer_table(*panels, value_format='{:.1f}', scale=100))
 
 
 if __name__ == '__main__':

@@ -24,8 +24,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from tqdm import tqdm  # noqa: E402
 
-from model_loading import (CostClock, asa_settings, common_parser, default_layers, labelled_batches,  # noqa: E402
-                           load_model, model_pairs, provenance, pyplot, short_layer, work_dir, write_outputs)
+from analysis_run import AnalysisRun, layer_panels, layer_table  # noqa: E402
+from model_loading import asa_settings, common_parser, default_layers, labelled_batches, short_layer  # noqa: E402
 from slim_mmseg.analysis import feature_cosine, standard_sources  # noqa: E402
 from slim_mmseg.analysis.perturbation_sources import ASA_SOURCE  # noqa: E402
 
@@ -46,23 +46,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def plot(records, labels, sources, layers):
-    plt = pyplot()
-    figure, axes = plt.subplots(1, len(sources), figsize=(3.2 * len(sources), 3), sharey=True, squeeze=False)
-    for axis, source in zip(axes[0], sources):
-        for label in labels:
-            values = [next(r['cosine'] for r in records if (r['label'], r['source'], r['layer']) == (label, source, layer))
-                      for layer in layers]
-            axis.plot(range(len(layers)), values, marker='o', label=label)
-        axis.set_title(source, fontsize=9)
-        axis.set_xticks(range(len(layers)), [short_layer(layer) for layer in layers], rotation=45, fontsize=7)
-        axis.grid(alpha=0.3)
-    axes[0][0].set_ylabel('mean cos(f_l(x), f_l(x\'))')
-    axes[0][-1].legend(fontsize=7)
-    figure.tight_layout()
-    return figure
-
-
 def asa_record(source) -> dict:
     """Which control factors the ASA source used on a model, and their channel means per position."""
     return dict(control_factors='learned' if source.learned else 'initial (DSU batch estimate, first batch)',
@@ -73,45 +56,32 @@ def asa_record(source) -> dict:
 
 def main(argv=None):
     args = parse_args(argv)
-    pairs = model_pairs(args)
-    directory = work_dir(args, TOOL)
-    clock, records, models, asa = CostClock(), [], [], {}
-    for config, checkpoint, label in pairs:
-        with clock.measure(label):
-            loaded = load_model(config, checkpoint, label)
-            models.append(loaded)
-            layers = args.layers or default_layers(loaded)
-            batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
-            settings = asa_settings(loaded, args.asa_positions) if ASA_SOURCE in args.sources else {}
-            sources = standard_sources(loaded.model, args.cosine_layer or layers[-1], seed=args.seed,
-                                       names=args.sources, asa_positions=settings.get('positions'),
-                                       asa_control_factors=settings.get('control_factors'))
-            for source, perturb in tqdm(sources.items(), desc=f'{label}: sources'):
-                values = feature_cosine(loaded.model, tqdm(batches, desc=source, leave=False), perturb, layers)
-                records += [dict(label=label, source=source, layer=layer, cosine=value)
-                            for layer, value in values.items()]
-            if ASA_SOURCE in sources:
-                asa[label] = asa_record(sources[ASA_SOURCE])
-    labels = [label for _, _, label in pairs]
-    figure = plot(records, labels, list(args.sources), layers)
-    payload = dict(tool=TOOL, models=provenance(models), layers=layers, sources=list(args.sources),
-                   cosine_layer=args.cosine_layer or layers[-1], split=args.split, domain=args.domain,
-                   images=sum(len(b[0]) for b in batches), records=records, cpu_seconds=clock.seconds)
+    run = AnalysisRun(args, TOOL)
+    records, asa = [], {}
+    for loaded in run.models():
+        layers = args.layers or default_layers(loaded)
+        batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
+        settings = asa_settings(loaded, args.asa_positions) if ASA_SOURCE in args.sources else {}
+        sources = standard_sources(loaded.model, args.cosine_layer or layers[-1], seed=args.seed,
+                                   names=args.sources, asa_positions=settings.get('positions'),
+                                   asa_control_factors=settings.get('control_factors'))
+        for source, perturb in tqdm(sources.items(), desc=f'{loaded.label}: sources'):
+            values = feature_cosine(loaded.model, tqdm(batches, desc=source, leave=False), perturb, layers)
+            records += [dict(label=loaded.label, source=source, layer=layer, cosine=value)
+                        for layer, value in values.items()]
+        if ASA_SOURCE in sources:
+            asa[loaded.label] = asa_record(sources[ASA_SOURCE])
+    panels = (records, run.labels, 'source', list(args.sources), layers, 'cosine')
+    figure = layer_panels(*panels, ylabel="mean cos(f_l(x), f_l(x'))")
+    payload = dict(layers=layers, sources=list(args.sources), cosine_layer=args.cosine_layer or layers[-1],
+                   split=args.split, domain=args.domain, images=sum(len(b[0]) for b in batches), records=records)
     if asa:
         payload['asa'] = asa
-    json_path, png_path = write_outputs(directory, TOOL, payload, figure)
-    print('| model | source | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |')
-    print('|---|---|' + '---|' * len(layers))
-    for label in labels:
-        for source in args.sources:
-            row = [next(r['cosine'] for r in records if (r['label'], r['source'], r['layer']) == (label, source, layer))
-                   for layer in layers]
-            print(f'| {label} | {source} | ' + ' | '.join(f'{value:.3f}' for value in row) + ' |')
-    for label, record in asa.items():
-        print(f'{ASA_SOURCE} on {label}: {record["control_factors"]} control factors; mean Sigma_mu / Sigma_sigma: '
-              + ', '.join(f'{short_layer(p)} {v[0]:.3f} / {v[1]:.3f}' for p, v in record['mean_factors'].items()))
-    print(clock.summary())
-    print(f'wrote {json_path} and {png_path}')
+    printed = layer_table(*panels) + [
+        f'{ASA_SOURCE} on {label}: {record["control_factors"]} control factors; mean Sigma_mu / Sigma_sigma: '
+        + ', '.join(f'{short_layer(p)} {v[0]:.3f} / {v[1]:.3f}' for p, v in record['mean_factors'].items())
+        for label, record in asa.items()]
+    run.finish(payload, figure, printed)
 
 
 if __name__ == '__main__':

@@ -20,8 +20,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from tqdm import tqdm  # noqa: E402
 
-from model_loading import (CostClock, common_parser, default_layers, labelled_batches, load_model,  # noqa: E402
-                           model_pairs, provenance, pyplot, short_layer, work_dir, write_outputs)
+from analysis_run import AnalysisRun  # noqa: E402
+from model_loading import common_parser, default_layers, labelled_batches, pyplot, short_layer  # noqa: E402
 from slim_mmseg.analysis import PixelAttack, gradient_shift_cosine  # noqa: E402
 
 TOOL = 'gradient_shift_cosine'
@@ -75,38 +75,31 @@ def plot(curves, labels, layers, iterations):
 
 def main(argv=None):
     args = parse_args(argv)
-    pairs = model_pairs(args)
-    directory = work_dir(args, TOOL)
-    clock, records, models = CostClock(), [], []
-    for config, checkpoint, label in tqdm(pairs, desc='models'):
-        with clock.measure(label):
-            loaded = load_model(config, checkpoint, label)
-            models.append(loaded)
-            layers = args.layers or default_layers(loaded)
-            batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
-            attack = PixelAttack(loaded.model, 'ce', eps=args.eps, steps=args.steps, step_size=args.step_size,
-                                 seed=args.seed)
-            for index, (images, labels) in enumerate(tqdm(batches, desc=label, leave=False)):
-                for iteration, adversarial in enumerate(attack.iterates(images, labels)):
-                    values = gradient_shift_cosine(loaded.model, images, labels, adversarial, layers)
-                    records += [dict(label=label, batch=index, iteration=iteration, layer=layer, cosine=value,
-                                     images=len(images)) for layer, value in values.items()]
-    labels = [label for _, _, label in pairs]
+    run = AnalysisRun(args, TOOL)
+    records = []
+    for loaded in run.models():
+        layers = args.layers or default_layers(loaded)
+        batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
+        attack = PixelAttack(loaded.model, 'ce', eps=args.eps, steps=args.steps, step_size=args.step_size,
+                             seed=args.seed)
+        for index, (images, labels) in enumerate(tqdm(batches, desc=loaded.label, leave=False)):
+            for iteration, adversarial in enumerate(attack.iterates(images, labels)):
+                values = gradient_shift_cosine(loaded.model, images, labels, adversarial, layers)
+                records += [dict(label=loaded.label, batch=index, iteration=iteration, layer=layer, cosine=value,
+                                 images=len(images)) for layer, value in values.items()]
     iterations = list(range(args.steps + 1))
-    curves = mean_curves(records, labels, layers, iterations)
-    payload = dict(tool=TOOL, models=provenance(models), layers=layers, split=args.split, domain=args.domain,
+    curves = mean_curves(records, run.labels, layers, iterations)
+    payload = dict(layers=layers, split=args.split, domain=args.domain,
                    attack=dict(eps=args.eps, steps=args.steps, step_size=args.step_size, start='uniform'),
                    definition='mean_i cos(dCE(f(x_adv), y)/df_l(x_adv), f_l(x_adv) - f_l(x)) (ours)',
-                   records=records, cpu_seconds=clock.seconds)
-    json_path, png_path = write_outputs(directory, TOOL, payload, plot(curves, labels, layers, iterations))
-    print(f'cos(gradient, feature shift) at the start / after 1 step / at the final iterate (step {args.steps})')
-    print('| model | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |')
-    print('|---|' + '---|' * len(layers))
-    for label in labels:
+                   records=records)
+    printed = [f'cos(gradient, feature shift) at the start / after 1 step / at the final iterate (step {args.steps})',
+               '| model | ' + ' | '.join(short_layer(layer) for layer in layers) + ' |',
+               '|---|' + '---|' * len(layers)]
+    for label in run.labels:
         cells = [' / '.join(f'{curves[(label, layer)][i]:.3f}' for i in (0, 1, -1)) for layer in layers]
-        print(f'| {label} | ' + ' | '.join(cells) + ' |')
-    print(clock.summary())
-    print(f'wrote {json_path} and {png_path}')
+        printed.append(f'| {label} | ' + ' | '.join(cells) + ' |')
+    run.finish(payload, plot(curves, run.labels, layers, iterations), printed)
 
 
 if __name__ == '__main__':

@@ -22,8 +22,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 import torch  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from model_loading import (CostClock, common_parser, labelled_batches, load_model, model_pairs,  # noqa: E402
-                           provenance, pyplot, work_dir, write_outputs)
+from analysis_run import AnalysisRun  # noqa: E402
+from model_loading import common_parser, labelled_batches, pyplot  # noqa: E402
 from slim_mmseg.analysis import PixelAttack, hessian_traces  # noqa: E402
 from slim_mmseg.analysis.prediction_metrics import mean_cross_entropy  # noqa: E402
 
@@ -63,46 +63,36 @@ def plot(records, labels, inputs):
 
 def main(argv=None):
     args = parse_args(argv)
-    pairs = model_pairs(args)
-    directory = work_dir(args, TOOL)
-    clock, records, models, costs = CostClock(), [], [], []
-    for config, checkpoint, label in pairs:
-        with clock.measure(label):
-            loaded = load_model(config, checkpoint, label)
-            models.append(loaded)
-            batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
-            images = torch.cat([b[0] for b in batches])
-            labels = torch.cat([b[1] for b in batches])
-            for kind in tqdm(args.inputs, desc=label):
-                batch = images if kind == 'clean' else \
-                    PixelAttack(loaded.model, 'ce', steps=PGD_STEPS, seed=args.seed)(images, labels)
-                result = hessian_traces(loaded.model, lambda m: mean_cross_entropy(m(batch), labels),
-                                        modules=args.modules, max_samples=args.max_samples, tol=args.tol,
-                                        generator=torch.Generator().manual_seed(args.seed))
-                records += [dict(label=label, inputs=kind, module=t.module, trace=t.trace,
-                                 trace_per_parameter=t.trace_per_parameter, parameters=t.parameters,
-                                 samples=t.samples, converged=t.converged) for t in result.modules]
-                costs.append(dict(label=label, inputs=kind, modules=len(result.modules),
-                                  hessian_vector_products=result.hessian_vector_products,
-                                  cpu_seconds=result.seconds))
-    names = [label for _, _, label in pairs]
-    figure = plot(records, names, args.inputs)
-    payload = dict(tool=TOOL, models=provenance(models), inputs=args.inputs, images=len(images),
-                   max_samples=args.max_samples, tol=args.tol, pgd=dict(steps=PGD_STEPS, eps=8 / 255, step_size=2 / 255),
-                   records=records, costs=costs, cpu_seconds=clock.seconds)
-    json_path, png_path = write_outputs(directory, TOOL, payload, figure)
-    print('| model | inputs | modules | total trace | largest (module) | HVPs | CPU s | ms / HVP |')
-    print('|---|---|---|---|---|---|---|---|')
+    run = AnalysisRun(args, TOOL)
+    records, costs = [], []
+    for loaded in run.models():
+        batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
+        images = torch.cat([b[0] for b in batches])
+        labels = torch.cat([b[1] for b in batches])
+        for kind in tqdm(args.inputs, desc=loaded.label):
+            batch = images if kind == 'clean' else \
+                PixelAttack(loaded.model, 'ce', steps=PGD_STEPS, seed=args.seed)(images, labels)
+            result = hessian_traces(loaded.model, lambda m: mean_cross_entropy(m(batch), labels),
+                                    modules=args.modules, max_samples=args.max_samples, tol=args.tol,
+                                    generator=torch.Generator().manual_seed(args.seed))
+            records += [dict(label=loaded.label, inputs=kind, module=t.module, trace=t.trace,
+                             trace_per_parameter=t.trace_per_parameter, parameters=t.parameters,
+                             samples=t.samples, converged=t.converged) for t in result.modules]
+            costs.append(dict(label=loaded.label, inputs=kind, modules=len(result.modules),
+                              hessian_vector_products=result.hessian_vector_products, cpu_seconds=result.seconds))
+    payload = dict(inputs=args.inputs, images=len(images), max_samples=args.max_samples, tol=args.tol,
+                   pgd=dict(steps=PGD_STEPS, eps=8 / 255, step_size=2 / 255), records=records, costs=costs)
+    printed = ['| model | inputs | modules | total trace | largest (module) | HVPs | CPU s | ms / HVP |',
+               '|---|---|---|---|---|---|---|---|']
     for cost in costs:
         rows = [r for r in records if r['label'] == cost['label'] and r['inputs'] == cost['inputs']]
         largest = max(rows, key=lambda r: r['trace'])
         per_product = 1000 * cost['cpu_seconds'] / max(cost['hessian_vector_products'], 1)
-        print(f"| {cost['label']} | {cost['inputs']} | {cost['modules']} | {sum(r['trace'] for r in rows):.4g} | "
-              f"{largest['trace']:.4g} ({largest['module']}) | {cost['hessian_vector_products']} | "
-              f"{cost['cpu_seconds']:.1f} | {per_product:.1f} |")
-    print('cost = one gradient graph + modules x samples Hessian-vector products (column HVPs)')
-    print(clock.summary())
-    print(f'wrote {json_path} and {png_path}')
+        printed.append(f"| {cost['label']} | {cost['inputs']} | {cost['modules']} | "
+                       f"{sum(r['trace'] for r in rows):.4g} | {largest['trace']:.4g} ({largest['module']}) | "
+                       f"{cost['hessian_vector_products']} | {cost['cpu_seconds']:.1f} | {per_product:.1f} |")
+    printed.append('cost = one gradient graph + modules x samples Hessian-vector products (column HVPs)')
+    run.finish(payload, plot(records, run.labels, args.inputs), printed)
 
 
 if __name__ == '__main__':

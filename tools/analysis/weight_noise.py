@@ -18,8 +18,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from tqdm import tqdm  # noqa: E402
 
-from model_loading import (CostClock, common_parser, labelled_batches, load_model, model_pairs,  # noqa: E402
-                           provenance, pyplot, work_dir, write_outputs)
+from analysis_run import AnalysisRun  # noqa: E402
+from model_loading import common_parser, labelled_batches, pyplot  # noqa: E402
 from slim_mmseg.analysis import weight_noise_sweep  # noqa: E402
 
 TOOL = 'weight_noise'
@@ -79,25 +79,17 @@ def plot(payload):
 
 def main(argv=None):
     args = parse_args(argv)
-    pairs = model_pairs(args)
-    directory = work_dir(args, TOOL)
-    clock, records, models = CostClock(), [], []
-    for config, checkpoint, label in tqdm(pairs, desc='models'):
-        with clock.measure(label):
-            loaded = load_model(config, checkpoint, label)
-            models.append(loaded)
-            batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
-            for sigma in tqdm(args.sigmas, desc=label, leave=False):
-                records += [dict(record, label=label) for record in
-                            weight_noise_sweep(loaded.model, batches, [sigma], draws=args.draws, seed=args.seed)]
-    payload = dict(tool=TOOL, models=provenance(models), split=args.split, domain=args.domain,
-                   images=sum(len(b[0]) for b in batches), draws=args.draws, records=records,
-                   cpu_seconds=clock.seconds)
-    json_path, png_path = write_outputs(directory, TOOL, payload, plot(payload))
-    print('accuracy (%) under weight noise, mean ± std over draws')
-    print(markdown_table(payload))
-    print(clock.summary())
-    print(f'wrote {json_path} and {png_path}')
+    run = AnalysisRun(args, TOOL)
+    records = []
+    for loaded in run.models():
+        batches = labelled_batches(loaded, args.split, args.max_images, args.batch_size, args.seed, args.domain)
+        for sigma in tqdm(args.sigmas, desc=loaded.label, leave=False):
+            records += [dict(record, label=loaded.label) for record in
+                        weight_noise_sweep(loaded.model, batches, [sigma], draws=args.draws, seed=args.seed)]
+    payload = dict(split=args.split, domain=args.domain, images=sum(len(b[0]) for b in batches),
+                   draws=args.draws, records=records)
+    run.finish(payload, plot(payload),
+               ['accuracy (%) under weight noise, mean ± std over draws', markdown_table(payload)])
 
 
 if __name__ == '__main__':
