@@ -55,8 +55,8 @@ def test_every_ablation_config_is_listed():
 def test_records_to_ablation_table(tmp_path, base_label, base, full_label, full):
     """The documented digits command (docs/analyses.md, Table 6) on made-up records.
 
-    As documented for ASA, the base and full-method runs come from one records file and the
-    ablation runs from another; the paired rows are each ablation minus the full method.
+    The records are split over two files (reference runs, ablation runs), since the table tool
+    reads several; the paired rows are each ablation minus the full method.
     """
     names = {base_label: base, full_label: full, 'no mse': f'{full}_no-mse',
              'no ortho': f'{full}_no-ortho', 'no reverse': f'{full}_no-reverse'}
