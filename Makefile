@@ -21,21 +21,28 @@ test: setup
 benchmark: setup
 	$(PY) tools/benchmark_step.py
 
-# ERM vs AdvStyle vs SLIM-AdvStyle on SynthStreets, 3 seeds each (seeds outermost, so that an
-# interrupted sweep has whole seeds; rerunning skips recorded runs), then the markdown table.
+# Every method row on SynthStreets (issue #9): ERM, pAdaIN, MixStyle, DSU, ASA, ASA + SLIM,
+# AdvStyle-Zhong +- SLIM, 5 seeds each, then the table with the paired SLIM - base differences.
+# Two 1-thread workers (one per core of a 2-core machine), seeds outermost in each, so that an
+# interrupted sweep has whole seeds; rerunning skips recorded runs.
 DEMO_TABLE_DIR ?= work_dirs/demo_table
+DEMO_TABLE_SEEDS ?= 0 1 2 3 4
+DEMO_ROWS_A := $(foreach m,erm padain mixstyle dsu asa,configs/demo/$(m)_deeplabv3_r18hw_synthstreets.py)
+DEMO_ROWS_B := $(foreach m,asa-slim advstyle slim-advstyle,configs/demo/$(m)_deeplabv3_r18hw_synthstreets.py)
 DEMO_TABLE_COLUMNS := --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
 	--labels source-val overcast foggy dusk 'target mean'
 demo-table: setup
 	$(PY) tools/make_synthstreets.py --out data/synthstreets
-	for seed in 0 1 2; do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed --work-root $(DEMO_TABLE_DIR) \
-	    configs/demo/erm_deeplabv3_r18hw_synthstreets.py \
-	    configs/demo/advstyle_deeplabv3_r18hw_synthstreets.py \
-	    configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py || exit 1; done
+	for seed in $(DEMO_TABLE_SEEDS); do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed \
+	    --work-root $(DEMO_TABLE_DIR) $(DEMO_ROWS_A) || exit 1; done & a=$$!; \
+	for seed in $(DEMO_TABLE_SEEDS); do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed \
+	    --work-root $(DEMO_TABLE_DIR) $(DEMO_ROWS_B) || exit 1; done & b=$$!; \
+	wait $$a && wait $$b
 	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl \
 	    $(DEMO_TABLE_COLUMNS) \
-	    --rows ERM=erm_deeplabv3_r18hw_synthstreets AdvStyle=advstyle_deeplabv3_r18hw_synthstreets \
-	           SLIM-AdvStyle=slim-advstyle_deeplabv3_r18hw_synthstreets
+	    --rows ERM=erm_* pAdaIN=padain_* MixStyle=mixstyle_* DSU=dsu_* 'AdvStyle (ASA)=asa_*' \
+	           'ASA + SLIM=asa-slim_*' 'AdvStyle-Zhong=advstyle_*' 'AdvStyle-Zhong + SLIM=slim-advstyle_*' \
+	    --paired 'ASA + SLIM=AdvStyle (ASA)' 'AdvStyle-Zhong + SLIM=AdvStyle-Zhong'
 
 # Issue #3 investigation: SLIM-AdvStyle and AdvStyle variants (configs/demo/ablations), 3 seeds each,
 # against demo-table's AdvStyle and SLIM-AdvStyle runs; checkpoints picked on source-val only.
