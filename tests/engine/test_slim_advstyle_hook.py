@@ -37,7 +37,9 @@ def test_schedule_logging_and_grid(tiny_config_file, tmp_path):
         assert 'adv.decode.loss_ce' not in record and 'slim_lambda' not in record
     for record in records[2:]:
         assert 'adv.decode.loss_ce' in record and -1 <= record['slim_lambda'] <= 1
-        assert record['slim_layer'] in (0.0, 1.0)
+        # one-hot per layer (window_size=1): a real draw, not an averaged index
+        drawn = (record['slim_layer/backbone.layer1'], record['slim_layer/backbone.layer4'])
+        assert sorted(drawn) == [0.0, 1.0]
         # the SLIM values are logged beside the total, not summed into it
         assert record['loss'] == pytest.approx(
             record['decode.loss_ce'] + record['adv.decode.loss_ce'], rel=1e-3)
@@ -81,7 +83,8 @@ def test_tensorboard_switch_writes_losses_slim_draws_and_the_grid(tiny_config_fi
     events = EventAccumulator(str(event_file.parent), size_guidance={'images': 0, 'scalars': 0})
     events.Reload()
     scalars = events.Tags()['scalars']
-    for tag in ('loss', 'decode.loss_ce', 'adv.decode.loss_ce', 'slim_layer', 'slim_loss', 'slim_lambda'):
+    for tag in ('loss', 'decode.loss_ce', 'adv.decode.loss_ce', 'slim_layer/backbone.layer1',
+                'slim_loss/mse', 'slim_lambda'):
         assert tag in scalars, (tag, scalars)
         assert [e.step for e in events.Scalars(tag)] == [1, 2]
     assert all(-1 <= e.value <= 1 for e in events.Scalars('slim_lambda'))

@@ -112,7 +112,9 @@ def test_training_step_gives_every_parameter_a_finite_gradient(objective, slim):
     assert ('slim_lambda' in log_vars) == slim
     if slim:
         assert log_vars['slim_lambda'].item() == pytest.approx(0.5)
-        assert 0 <= log_vars['slim_layer'] < len(LAYERS)
+        drawn = [log_vars[f'slim_layer/{layer}'].item() for layer in LAYERS]
+        assert sorted(drawn) == [0.0] * (len(LAYERS) - 1) + [1.0]  # one-hot: a real draw
+        assert sum(log_vars[f'slim_loss/{loss}'].item() for loss in ('mse', 'ortho', 'reverse')) == 1.0
 
 
 def test_pgd_equals_torchattacks_pgd_from_the_same_start():
@@ -216,5 +218,9 @@ def test_a_non_finite_attack_step_is_counted_and_logged(monkeypatch):
     monkeypatch.setattr(model.objective, 'attack_loss', lambda logits, labels, clean=None: logits.sum() * float('nan'))
     with pytest.warns(RuntimeWarning, match='non-finite'):
         log_vars = model.train_step(raw_batch(), OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))
-    assert log_vars['attack_nonfinite_steps'] == 1 and model.nonfinite_steps == 1
+    assert log_vars['nonfinite_steps'] == 1 and model.nonfinite_steps == 1
     assert torch.isfinite(log_vars['loss'])  # trained on the last finite x_adv (the random start)
+    # the running count is a buffer: it survives a resume
+    resumed = build(dict(type='PGDAT'))
+    resumed.load_state_dict(model.state_dict())
+    assert resumed.nonfinite_steps == 1

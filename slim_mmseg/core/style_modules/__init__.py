@@ -13,10 +13,10 @@ from .insertion import StyleAugmentation, probe_outputs
 from .mixstyle import MixStyle
 from .padain import PermutedAdaIN
 from .registry import register_style_module, registered_style_modules, style_module_class
-from .slim_control import AdversarialCapture, SLIMControlFactors
+from .slim_control import AdversarialCapture, ControlStep, SLIMControlFactors, average_over_ranks
 
 __all__ = [
     'ASA', 'BRANCHES', 'StyleModule', 'DSU', 'reverse_gradient', 'StyleAugmentation', 'probe_outputs',
     'MixStyle', 'PermutedAdaIN', 'register_style_module', 'registered_style_modules',
-    'style_module_class', 'AdversarialCapture', 'SLIMControlFactors',
+    'style_module_class', 'AdversarialCapture', 'ControlStep', 'SLIMControlFactors', 'average_over_ranks',
 ]

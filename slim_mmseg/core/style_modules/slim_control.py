@@ -6,27 +6,30 @@ feature statics": the control factors Sigma ascend
     L_task(f(x~), y) + lambda * L_dict(f_l(x), f_l(x~))
 
 while the network weights descend L_task alone (l, L_dict, lambda from a
-:class:`~slim_mmseg.core.SLIMSampler` draw). One training step:
+:class:`~slim_mmseg.core.SLIMSampler` draw). A training step is one call,
+:meth:`SLIMControlFactors.step`, which owns the whole sequence:
 
-1. ``clean_reference``: a forward of the clean batch without gradient, with every style module off
+1. draw (l, L_dict, lambda);
+2. clean reference: a forward of the clean batch without gradient, with every style module off
    and normalisation layers using the batch's statistics without updating their running buffers
    (:func:`..batchnorm.batchnorm_statistics_frozen`), stopped as soon as layer l has produced f_l(x)
-   (a private exception raised from l's hook). The global random state is forked around it, so
+   (:func:`..feature_capture.forward_until`). The global random state is forked around it, so
    dropout in the prefix does not shift the stream the training forward sees;
-2. the training forward, as in ASA; ``adversarial_capture`` records f_l(x~) and which ASA modules
-   took the AdvStyle branch *before* l ran;
-3. ``control_gradients``: ``torch.autograd.grad`` of ``lambda * L_dict`` with respect to those
-   modules' control factors only (``retain_graph=True``). No weight gradient is computed, so every
-   weight gradient of the step is bit-identical to ASA's; ``autograd.grad`` (unlike ``backward``
-   with ``inputs=``) also does not fire DDP's gradient-ready hooks;
-4. the task backward (as in ASA), then ``add_control_gradients`` adds the SLIM gradients to the
-   factors' ``.grad`` (averaged over distributed ranks, like DDP averages the rest), and one
-   optimizer step. Through the gradient reversal the factors then ascend the SLIM term too.
+3. the training forward, as in ASA, recording f_l(x~) and which ASA modules took the AdvStyle
+   branch *before* l ran;
+4. control gradients: ``torch.autograd.grad`` of the SLIM term with respect to those modules'
+   control factors only (``retain_graph=True``). No weight gradient is computed, so every weight
+   gradient of the step is bit-identical to ASA's; ``autograd.grad`` (unlike ``backward`` with
+   ``inputs=``) also does not fire DDP's gradient-ready hooks;
+5. the task backward (the caller's ``backward``, e.g. the optimizer wrapper's, which applies the
+   AMP loss scale), then accumulation: the SLIM gradients, averaged over distributed ranks like DDP
+   averages the rest, times the loss scale, are added to the factors' ``.grad``. Through the
+   gradient reversal the factors then ascend the SLIM term too. The caller then steps.
 
 Reachability. Only layers downstream of an active module carry the term. At build time a SLIM layer
 that runs before every style position (so no module can ever reach it) is an error. At run time a
 draw whose layer no module *in the AdvStyle branch* preceded (all upstream modules took the identity
-or DSU branch) has no control factor to update: it is skipped, counted in ``skipped`` and logged.
+or DSU branch) has no control factor to update: it is skipped, counted in ``skipped`` and reported.
 
 No random start is needed (unlike the image-level adversary's ``DEFAULT_SLIM_RANDOM_START``): the
 dictionary losses are stationary at x~ = x, but an active module draws fresh noise times a non-zero
@@ -34,7 +37,7 @@ factor, so x~ != x whenever the AdvStyle branch is taken.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import torch
 import torch.distributed as dist
@@ -43,13 +46,10 @@ from torch import Tensor, nn
 from ..batchnorm import batchnorm_statistics_frozen
 from ..feature_capture import as_feature
 from ..module_lookup import resolve_module
+from ..partial_forward import feature_until
 from ..slim_sampler import SLIMDraw, SLIMSampler
 from .asa import ADVSTYLE, ASA
 from .insertion import StyleAugmentation
-
-
-class _ReferenceReady(Exception):
-    """Raised from the SLIM layer's hook to end the clean reference forward early."""
 
 
 @dataclass
@@ -57,6 +57,28 @@ class AdversarialCapture:
     """f_l(x~) of the training forward and the ASA modules in the AdvStyle branch upstream of l."""
     feature: Optional[Tensor] = None
     upstream: List[ASA] = field(default_factory=list)
+
+
+@dataclass
+class ControlStep:
+    """What :meth:`SLIMControlFactors.step` returns.
+
+    ``output``: what the training forward returned beside its loss. ``skipped``: no ASA module in
+    the AdvStyle branch preceded the drawn layer (no factor received a SLIM gradient). ``ratio``:
+    when measured, ``||SLIM gradient|| / ||task gradient||`` of every factor tensor the term
+    reached (before any rescaling; the loss scale undone), else ``None``.
+    """
+    draw: SLIMDraw
+    output: Any
+    skipped: bool
+    ratio: Optional[Tensor] = None
+
+
+def average_over_ranks(flat: Tensor) -> None:
+    """In place: the mean of ``flat`` over the ``torch.distributed`` ranks (nothing when not distributed)."""
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        dist.all_reduce(flat)
+        flat /= dist.get_world_size()
 
 
 class SLIMControlFactors:
@@ -87,32 +109,42 @@ class SLIMControlFactors:
         self.skipped = 0
         self.applied = 0
 
-    def draw(self) -> SLIMDraw:
-        return self.sampler.draw()
+    # -- one call ------------------------------------------------------------------------------
+    def step(self, batch_size: int, clean_forward: Callable[[], Any],
+             training_forward: Callable[[], Tuple[Tensor, Any]], backward: Callable[[Tensor], None], *,
+             loss_scale: float = 1.0, average: Callable[[Tensor], None] = average_over_ranks,
+             measure_ratio: bool = False) -> ControlStep:
+        """Draw, clean reference (``clean_forward()``: a forward of the clean batch), training
+        forward (``training_forward() -> (loss, output)``) with capture, control gradients, task
+        backward (``backward(loss)``), then the SLIM gradients averaged over ranks (``average``,
+        in place on one flat tensor) and multiplied by ``loss_scale`` (the factor by which
+        ``backward`` scaled the task gradients, AMP) added to the factors' ``.grad``.
+        The caller steps the optimizer."""
+        draw = self.sampler.draw()
+        clean = self.clean_reference(draw.layer, clean_forward)
+        with self.adversarial_capture(draw.layer) as record:
+            loss, output = training_forward()
+        gradients = self.control_gradients(draw, clean, record)
+        backward(loss)
+        factors = self.all_factors()
+        flat = torch.cat([g.flatten() for g in gradients])
+        average(flat)
+        gradients = _unflatten(flat, factors)
+        ratio = self._ratio(factors, gradients, loss_scale) if measure_ratio else None
+        for factor, gradient in zip(factors, gradients):
+            gradient = gradient * loss_scale
+            factor.grad = gradient if factor.grad is None else factor.grad + gradient
+        return ControlStep(draw, output, skipped=not record.upstream, ratio=ratio)
 
+    # -- the parts -----------------------------------------------------------------------------
     def clean_reference(self, layer: str, run_forward: Callable[[], Any]) -> Tensor:
         """f_l(x) from ``run_forward`` (a forward of the clean batch), detached; no module, buffer
-        or random stream changes."""
+        or random stream changes, and the layers after l do not run."""
         module = resolve_module(self.model, layer, 'SLIM layer')
-        captured: List[Tensor] = []
-
-        def stop(_module, _inputs, output):
-            captured.append(as_feature(output).detach())
-            raise _ReferenceReady
-
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() and torch.cuda.is_initialized() else []
-        handle = module.register_forward_hook(stop)
-        try:
-            with torch.no_grad(), self.augmentation.disabled(), batchnorm_statistics_frozen(self.model), \
-                    torch.random.fork_rng(devices=devices):
-                run_forward()
-        except _ReferenceReady:
-            pass
-        finally:
-            handle.remove()
-        if not captured:
-            raise RuntimeError(f'SLIM layer {layer!r} did not run in the clean forward pass')
-        return captured[0]
+        with torch.no_grad(), self.augmentation.disabled(), batchnorm_statistics_frozen(self.model), \
+                torch.random.fork_rng(devices=devices):
+            return feature_until(module, run_forward, f'SLIM layer {layer}')
 
     @contextmanager
     def adversarial_capture(self, layer: str) -> Iterator[AdversarialCapture]:
@@ -133,8 +165,8 @@ class SLIMControlFactors:
                 handle.remove()
 
     def control_gradients(self, draw: SLIMDraw, clean: Tensor, record: AdversarialCapture) -> List[Tensor]:
-        """Gradients of ``lambda * L_dict`` for every ASA control factor (zeros where no module
-        reaches l); a draw with no active upstream module is counted in ``skipped``."""
+        """Gradients of the SLIM term for every ASA control factor (zeros where no module reaches
+        l); a draw with no active upstream module is counted in ``skipped``."""
         factors = self.all_factors()
         gradients = [torch.zeros_like(f) for f in factors]
         if record.feature is None:
@@ -149,18 +181,20 @@ class SLIMControlFactors:
         self.applied += 1
         return [by_id.get(id(f)) if by_id.get(id(f)) is not None else g for f, g in zip(factors, gradients)]
 
-    def add_control_gradients(self, gradients: List[Tensor], scale: float = 1.0) -> None:
-        """Add ``scale * gradients`` (averaged over ranks when distributed) to the factors' grads."""
-        factors = self.all_factors()
-        flat = torch.cat([g.flatten() for g in gradients]) * scale
-        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-            dist.all_reduce(flat)
-            flat /= dist.get_world_size()
-        offset = 0
-        for factor in factors:
-            piece = flat[offset:offset + factor.numel()].view_as(factor)
-            offset += factor.numel()
-            factor.grad = piece.clone() if factor.grad is None else factor.grad + piece
-
     def all_factors(self) -> List[nn.Parameter]:
         return [f for _, m in self.augmentation.items() for f in m.control_factors]
+
+    @staticmethod
+    def _ratio(factors: List[nn.Parameter], gradients: List[Tensor], loss_scale: float) -> Tensor:
+        """``||SLIM gradient|| / ||task gradient||`` per factor tensor with a non-zero SLIM gradient."""
+        ratios = [g.norm() / (f.grad.norm() / loss_scale)
+                  for f, g in zip(factors, gradients) if f.grad is not None and bool(g.any())]
+        return torch.stack(ratios) if ratios else torch.zeros(0)
+
+
+def _unflatten(flat: Tensor, like: List[Tensor]) -> List[Tensor]:
+    pieces, offset = [], 0
+    for tensor in like:
+        pieces.append(flat[offset:offset + tensor.numel()].view_as(tensor))
+        offset += tensor.numel()
+    return pieces
