@@ -224,3 +224,16 @@ def test_a_non_finite_attack_step_is_counted_and_logged(monkeypatch):
     resumed = build(dict(type='PGDAT'))
     resumed.load_state_dict(model.state_dict())
     assert resumed.nonfinite_steps == 1
+
+
+@pytest.mark.parametrize('objective,clean_head_calls', [('PGDAT', 0), ('MART', 0), ('TRADES', 1)])
+def test_the_clean_reference_pass_stops_at_the_slim_layer_unless_the_attack_needs_clean_logits(
+        objective, clean_head_calls):
+    model = build(dict(type=objective), slim=dict(layers=['backbone.layer1'], lambda_range=(1.0, 1.0)), steps=2)
+    calls, layer_calls = [], []
+    model.model.head.register_forward_hook(lambda *_: calls.append(1))
+    model.model.backbone.layer1.register_forward_hook(lambda *_: layer_calls.append(1))
+    images, labels = batch()
+    model.attack(images, labels)
+    assert len(calls) == clean_head_calls + 2  # the clean pass (if it runs to the end), two ascent steps
+    assert len(layer_calls) == 1 + 2
