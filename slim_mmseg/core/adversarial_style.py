@@ -134,6 +134,13 @@ class AdversarialStyleGenerator:
         # Set by a schedule (e.g. a warm-up hook); multiplies step_size.
         self.step_scale = 1.0
 
+    def state_dict(self) -> dict:
+        """The random streams' states, by stream name."""
+        return self.streams.state_dict()
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.streams.load_state_dict(state_dict)
+
     # -- configuration -------------------------------------------------------------------------
     def check_names(self, model: nn.Module) -> None:
         """Fail early, listing valid names, if a position or SLIM layer is not a module of ``model``."""
