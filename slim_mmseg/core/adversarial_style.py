@@ -42,7 +42,7 @@ from .module_lookup import resolve_module
 from .perturbations.style_shift import INPUT, Statistics, StyleStatisticsPerturbation, recording_statistics
 from .random_streams import RandomStreams, seeded_generator
 from .slim_sampler import SLIMDraw, SLIMSampler
-from .slim_term import SLIMTerm
+from .slim_term import SLIMTerm, check_scale
 
 # With SLIM on, one ascent step from the exact clean statistics leaves the SLIM term without
 # gradient (every dictionary loss is at an extremum at x_adv = x); this start avoids that.
@@ -62,8 +62,10 @@ class AdversarialStyle:
     """The adversary's result: detached adversarial statistics per position, the last finite
     objective and the ascent's count of non-finite steps."""
     statistics: Statistics
-    objective: Any
-    nonfinite_steps: Any = 0
+    objective: Tensor  # 0-d, the inner loop's last finite objective
+    nonfinite_steps: Tensor  # 0-d
+    slim_ratio: Optional[Tensor] = None  # (N,), when measured (see ascent.AscentResult)
+    slim_zero_gradients: Optional[Tensor] = None  # 'balanced' only
 
 
 @dataclass
@@ -91,6 +93,9 @@ class AdversarialStyleGenerator:
         eps: added to the variance before the square root; the floor of adversarial stds.
         norm_mode: normalisation layers in the inner loop: ``'batch'``, ``'running'`` or ``'eval'``.
         slim: a :class:`SLIMSampler`, or ``None`` for plain AdvStyle.
+        slim_scale: the SLIM term's scale, ``'mean'``, ``'paper'`` or ``'balanced'``
+            (:mod:`.slim_term`); the statistics are per sample, so the ascent loop applies every
+            scale itself (``'balanced'`` per sample).
         seed: seed of the random-start stream when ``streams`` is not given; ``None`` takes
             ``torch.initial_seed()``.
         streams: the caller's :class:`RandomStreams` with a ``random_start`` stream and, with SLIM,
@@ -100,7 +105,7 @@ class AdversarialStyleGenerator:
     def __init__(self, positions: Sequence[str] = (INPUT,), steps: int = 1, step_size: float = 0.1,
                  rule: str = 'sign', random_start: Optional[float] = None, eps: float = 1e-6,
                  norm_mode: str = 'batch', slim: Optional[SLIMSampler] = None, seed: Optional[int] = None,
-                 streams: Optional[RandomStreams] = None):
+                 streams: Optional[RandomStreams] = None, slim_scale: str = 'mean'):
         self.positions = tuple(positions)
         if not self.positions:
             raise ValueError('the adversary needs at least one position (\'input\' or a module name)')
@@ -123,6 +128,7 @@ class AdversarialStyleGenerator:
         self.eps = eps
         self.norm_mode = norm_mode
         self.slim = slim
+        self.slim_scale = check_scale(slim_scale)
         if streams is None:
             generators = dict(random_start=seeded_generator(torch.initial_seed() if seed is None else seed))
             if slim is not None:
@@ -150,18 +156,21 @@ class AdversarialStyleGenerator:
         for layer in self.slim.layers if self.slim is not None else ():
             resolve_module(model, layer, role='SLIM candidate layer')
 
-    def draw(self) -> Optional[SLIMDraw]:
-        return self.slim.draw() if self.slim is not None else None
+    def draw(self, batch_size: Optional[int] = None) -> Optional[SLIMDraw]:
+        """The next SLIM draw (``batch_size`` is needed with per-sample draws), or ``None`` without SLIM."""
+        return self.slim.draw(batch_size) if self.slim is not None else None
 
     # -- one call ------------------------------------------------------------------------------
     def step(self, model: nn.Module, inputs: Tensor, task_loss: Callable[[Tensor], Tensor],
-             clean_pass: Callable[[Tensor], Any], adversarial_pass: Callable[[Tensor], Any]) -> AdversarialStep:
+             clean_pass: Callable[[Tensor], Any], adversarial_pass: Callable[[Tensor], Any],
+             measure: bool = False) -> AdversarialStep:
         """Draw, record during ``clean_pass(inputs)``, ascend ``task_loss`` (+ SLIM), then run
-        ``adversarial_pass(x_adv)`` with the model re-styled."""
-        draw = self.draw()
+        ``adversarial_pass(x_adv)`` with the model re-styled. ``measure`` also measures SLIM's
+        strength at the first ascent step (:attr:`AdversarialStyle.slim_ratio`)."""
+        draw = self.draw(inputs.shape[0])
         with self.record_clean(model, inputs, draw) as reference:
             clean = clean_pass(inputs)
-        style = self.generate(model, inputs, reference, draw, task_loss)
+        style = self.generate(model, inputs, reference, draw, task_loss, measure=measure)
         with self.apply(model, inputs, style) as adversarial_inputs:
             adversarial = adversarial_pass(adversarial_inputs)
         return AdversarialStep(clean, adversarial, style, adversarial_inputs, draw)
@@ -176,20 +185,23 @@ class AdversarialStyleGenerator:
             if draw is None:
                 yield reference
             else:
-                with SLIMTerm.recording(model, draw) as term:
+                with SLIMTerm.recording(model, draw, self.slim_scale) as term:
                     yield reference
                 reference.slim_feature = term.clean_feature
         reference.statistics = {position: statistics[position] for position in self.positions}
 
     def generate(self, model: nn.Module, inputs: Tensor, reference: CleanReference,
-                 draw: Optional[SLIMDraw], task_loss: Callable[[Tensor], Tensor]) -> AdversarialStyle:
-        """Ascend ``task_loss(x_adv) + lambda * L_dict`` with respect to the style statistics."""
+                 draw: Optional[SLIMDraw], task_loss: Callable[[Tensor], Tensor],
+                 measure: bool = False) -> AdversarialStyle:
+        """Ascend ``task_loss(x_adv) + lambda * L_dict`` (at the term's scale) with respect to the
+        style statistics."""
         perturbation = StyleStatisticsPerturbation(reference.statistics, self.random_start, self.eps, self.rule)
-        slim = SLIMTerm(draw, reference.slim_feature) if draw is not None else None
+        slim = SLIMTerm(draw, reference.slim_feature, self.slim_scale) if draw is not None else None
         result = ascend(model, inputs, perturbation, task_loss, steps=self.steps,
                         step_size=self.step_size * self.step_scale, norm_mode=self.norm_mode, slim=slim,
-                        generator=self.streams['random_start'])
-        return AdversarialStyle(perturbation.as_statistics(result.state), result.objective, result.nonfinite_steps)
+                        generator=self.streams['random_start'], measure_slim_ratio=measure and slim is not None)
+        return AdversarialStyle(perturbation.as_statistics(result.state), result.objective, result.nonfinite_steps,
+                                result.slim_ratio, result.slim_zero_gradients)
 
     @contextmanager
     def apply(self, model: nn.Module, inputs: Tensor, style: AdversarialStyle) -> Iterator[Tensor]:

@@ -42,7 +42,10 @@ Logged: the objective's loss terms and ``loss``; outside the sum, ``adv_objectiv
 last objective), ``nonfinite_steps`` (this step's ascents with a non-finite step; the running total,
 kept across resume, is ``model.nonfinite_steps``), ``awp_active``, and with SLIM the draw
 (``slim_layer/<layer>``, ``slim_loss/<loss>``, ``slim_lambda``, see
-:mod:`.adversarial_wrapper`). Prediction and testing go to the wrapped model.
+:mod:`.adversarial_wrapper`), at the end of every ``log_interval`` iterations ``slim_ratio`` (the
+median over the batch of ``||lambda grad L_dict|| / ||grad L_task||`` at the attack's first step,
+one more backward) and with ``scale='balanced'`` ``slim_zero_gradients``. Prediction and testing go
+to the wrapped model.
 """
 from contextlib import nullcontext
 from typing import Callable, ContextManager, Dict, Optional
@@ -58,7 +61,7 @@ from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, c
 from slim_mmseg.core.batchnorm import evaluation_mode
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
 from slim_mmseg.core.partial_forward import feature_until
-from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, split_seed
+from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
 
 ATTACK_NORM_MODE = 'eval'  # TRADES' trades.py / MART's mart.py: model.eval() while crafting x_adv
 
@@ -75,7 +78,8 @@ class AdversarialTraining(AdversarialWrapper):
             (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
             ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
         slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, ``losses``,
-            ``lambda_range``), or ``None`` (no SLIM).
+            ``lambda_range``, ``draw='batch'|'sample'``) and the term's ``scale``
+            (``'mean'|'paper'|'balanced'``, :mod:`slim_mmseg.core.slim_term`), or ``None`` (no SLIM).
         awp: :class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation` arguments
             (``gamma``, ``warmup_epochs``), or ``None``.
         seed, log_interval, data_preprocessor, init_cfg, pretrained, train_cfg, test_cfg: see
@@ -87,7 +91,7 @@ class AdversarialTraining(AdversarialWrapper):
     def __init__(self, model: dict, objective: dict, attack: Optional[dict] = None,
                  slim: Optional[dict] = None, awp: Optional[dict] = None, seed: Optional[int] = None,
                  **wrapper):
-        slim, seed = split_seed(slim, seed)
+        slim, self.slim_scale, seed = slim_settings(slim, seed)
         super().__init__(model, seed=seed, **wrapper)
         self.objective = build_objective(objective)
 
@@ -116,7 +120,7 @@ class AdversarialTraining(AdversarialWrapper):
         labels = torch.stack([sample.gt_label for sample in data_samples]).to(inputs.device)
 
         with optim_wrapper.optim_context(self):
-            adversarial, draw = self.attack(inputs, labels)
+            adversarial, draw = self.attack(inputs, labels, measure=self.sampler is not None and self.measuring_step())
         awp_perturbation = self._weight_perturbation(inputs, adversarial, labels)
         with (self.awp.applied(self.model, awp_perturbation) if awp_perturbation is not None
               else nullcontext()):
@@ -132,29 +136,33 @@ class AdversarialTraining(AdversarialWrapper):
         log_vars['awp_active'] = torch.tensor(float(awp_perturbation is not None))
         if draw is not None:
             log_vars.update(slim_log_vars(draw, self.sampler.layers, self.sampler.losses))
+            log_vars.update(slim_strength_log_vars(adversarial.slim_ratio, adversarial.slim_zero_gradients))
         return log_vars
 
-    def attack(self, inputs: Tensor, labels: Tensor):
-        """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1]."""
-        draw = self.sampler.draw() if self.sampler is not None else None
+    def attack(self, inputs: Tensor, labels: Tensor, measure: bool = False):
+        """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1];
+        ``measure`` also measures SLIM's strength (one more backward)."""
+        draw = self.sampler.draw(inputs.shape[0]) if self.sampler is not None else None
         clean_logits, slim_term = None, None
         if self.objective.attack_uses_clean_logits:  # TRADES: p(x) needs the full clean pass
             with torch.no_grad(), evaluation_mode(self.model), \
-                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term:
+                    (SLIMTerm.recording(self.model, draw, self.slim_scale) if draw is not None
+                     else nullcontext()) as term:
                 clean_logits = self.model(inputs, mode='tensor').detach()
             slim_term = term
         elif draw is not None:  # SLIM alone needs f_l(x): the clean pass stops at layer l
             with torch.no_grad(), evaluation_mode(self.model):
                 feature = feature_until(resolve_module(self.model, draw.layer, role='SLIM layer'),
                                         lambda: self.model(inputs, mode='tensor'), draw.layer)
-            slim_term = SLIMTerm(draw, feature)
+            slim_term = SLIMTerm(draw, feature, self.slim_scale)
 
         def attack_loss(adversarial_inputs: Tensor) -> Tensor:
             return self.objective.attack_loss(self.model(adversarial_inputs, mode='tensor'), labels, clean_logits)
 
         result = ascend(self.model, inputs, self.perturbation, attack_loss, steps=self.steps,
                         step_size=self.step_size, norm_mode=ATTACK_NORM_MODE, slim=slim_term,
-                        generator=self.random_streams['random_start'])
+                        generator=self.random_streams['random_start'],
+                        measure_slim_ratio=measure and slim_term is not None)
         return result, draw
 
     def _weight_perturbation(self, inputs: Tensor, adversarial, labels: Tensor) -> Optional[Dict[str, Tensor]]:

@@ -34,6 +34,7 @@ from mmengine.optim import OptimWrapper
 from torch import Tensor, nn
 
 from slim_mmseg.core import RandomStreams, seeded_generator
+from slim_mmseg.core.slim_term import check_scale
 from .wrapped_model import build_wrapped_model
 
 # mmseg's default_runtime.py: LoggerHook(interval=50); the SLIM ratio is measured that often.
@@ -63,16 +64,19 @@ def run_seed() -> int:
     return int(seed[0])
 
 
-def split_seed(settings: Optional[dict], seed: Optional[int]) -> Tuple[Optional[dict], Optional[int]]:
-    """``settings`` without its ``seed`` key, and the run seed: the wrapper's ``seed`` or, when that
-    is ``None``, ``settings['seed']`` (configs may keep the seed beside the SLIM settings)."""
-    if settings is None or 'seed' not in settings:
-        return settings, seed
-    settings = dict(settings)
-    nested = settings.pop('seed')
+def slim_settings(slim: Optional[dict], seed: Optional[int]) -> Tuple[Optional[dict], str, Optional[int]]:
+    """A config's ``slim`` dict split into the :class:`~slim_mmseg.core.SLIMSampler` arguments
+    (``layers``, ``losses``, ``lambda_range``, ``draw``), the term's ``scale`` (checked here, so a
+    typo fails at build time with the valid names) and the run seed: the wrapper's ``seed`` or, when
+    that is ``None``, ``slim['seed']`` (configs may keep the seed beside the SLIM settings)."""
+    if slim is None:
+        return None, 'mean', seed
+    slim = dict(slim)
+    scale = check_scale(slim.pop('scale', 'mean'))
+    nested = slim.pop('seed', None)
     if seed is not None and nested is not None and int(nested) != int(seed):
         raise ValueError(f'seed is given twice ({seed} and {nested} inside the SLIM settings); keep one')
-    return settings, seed if seed is not None else nested
+    return slim, scale, seed if seed is not None else nested
 
 
 def network_of(model: nn.Module) -> nn.Module:
@@ -87,14 +91,24 @@ def slim_log_vars(draw, layers: Sequence[str], losses: Sequence[str]) -> Dict[st
     that drew it) and ``slim_lambda`` (mean weight) of one draw; see the module docstring."""
     log_vars = {f'slim_layer/{layer}': torch.tensor(float(index == draw.layer_index))
                 for index, layer in enumerate(layers)}
-    loss_indices = getattr(draw, 'loss_indices', None)
-    if loss_indices is None:
-        loss_indices = torch.tensor([draw.loss_index])
-    shares = torch.bincount(loss_indices.cpu(), minlength=len(losses)).float() / loss_indices.numel()
+    shares = torch.bincount(draw.loss_indices.cpu(), minlength=len(losses)).float() / draw.loss_indices.numel()
     log_vars.update((f'slim_loss/{loss}', shares[index]) for index, loss in enumerate(losses))
-    weights = getattr(draw, 'weights', None)
-    log_vars['slim_lambda'] = (weights.float().mean().cpu() if weights is not None
-                               else torch.tensor(float(draw.weight)))
+    log_vars['slim_lambda'] = draw.weights.float().mean().cpu()
+    return log_vars
+
+
+def slim_strength_log_vars(ratio: Optional[Tensor], zero_gradients: Optional[Tensor]) -> Dict[str, Tensor]:
+    """``slim_ratio`` (median of the measured ratios: over the batch for pixel and style-statistics
+    attacks, over the reached factor tensors for ASA; only when measured) and
+    ``slim_zero_gradients`` (``'balanced'``: samples or tensors x steps left without a SLIM
+    contribution because a gradient was zero)."""
+    log_vars = {}
+    if ratio is not None:
+        finite = ratio.detach().float()[~torch.isnan(ratio.detach().float())]
+        if finite.numel():
+            log_vars['slim_ratio'] = finite.median().cpu()
+    if zero_gradients is not None:
+        log_vars['slim_zero_gradients'] = zero_gradients.detach().float().cpu()
     return log_vars
 
 

@@ -29,7 +29,9 @@ name. Logged values: the clean losses (``decode.loss_ce``...), the adversarial o
 (``adv.decode.loss_ce``...), ``loss`` (their total), and, outside the total, ``adv_objective`` (the
 inner objective), ``nonfinite_steps`` (this step's; the running total, kept across resume, is
 ``model.nonfinite_steps``) and the draw (``slim_layer/<layer>``, ``slim_loss/<loss>``,
-``slim_lambda``, see :mod:`.adversarial_wrapper`).
+``slim_lambda``, see :mod:`.adversarial_wrapper`), at the end of every ``log_interval`` iterations
+``slim_ratio`` (median over the batch, first ascent step) and with ``scale='balanced'``
+``slim_zero_gradients``.
 """
 from typing import Callable, ContextManager, Dict, Optional
 
@@ -39,7 +41,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from slim_mmseg.core import AdversarialStyleGenerator, SLIMSampler
-from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, split_seed
+from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
 
 ADV_PREFIX = 'adv.'
 
@@ -53,7 +55,9 @@ class SLIMAdvStyle(AdversarialWrapper):
         adversary: keyword arguments of :class:`~slim_mmseg.core.AdversarialStyleGenerator`
             (``positions``, ``steps``, ``step_size``, ``rule``, ``random_start``, ``eps``).
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
-            ``lambda_range``), or ``None`` for plain AdvStyle.
+            ``lambda_range``, ``draw='batch'|'sample'``) and the term's ``scale``
+            (``'mean'|'paper'|'balanced'``; the ascent applies it per sample, the statistics being
+            per sample), or ``None`` for plain AdvStyle.
         adv_loss_weight: weight of the adversarial-batch loss in the outer objective.
         seed, log_interval, data_preprocessor, init_cfg, pretrained, train_cfg, test_cfg: see
             :class:`.adversarial_wrapper.AdversarialWrapper`.
@@ -66,11 +70,12 @@ class SLIMAdvStyle(AdversarialWrapper):
         if 'seed' in adversary:
             raise ValueError('adversary.seed is not used: the random start derives from the wrapper\'s seed '
                              '(SLIMAdvStyle(seed=...) or slim.seed)')
-        slim, seed = split_seed(slim, seed)
+        slim, scale, seed = slim_settings(slim, seed)
         super().__init__(model, seed=seed, **wrapper)
         sampler = SLIMSampler(**slim) if slim is not None else None
         self.use_streams(decisions=('slim',) if sampler is not None else (), noise=('random_start',))
-        self.adversary = AdversarialStyleGenerator(**adversary, slim=sampler, streams=self.random_streams)
+        self.adversary = AdversarialStyleGenerator(**adversary, slim=sampler, slim_scale=scale,
+                                                   streams=self.random_streams)
         self.adversary.check_names(self.model)
         self.adv_loss_weight = adv_loss_weight
         # Switched by SLIMAdvStyleHook (start iteration); plain ERM steps while False.
@@ -109,7 +114,8 @@ class SLIMAdvStyle(AdversarialWrapper):
             return adv_vars
 
         with optim_wrapper.optim_context(self):
-            step = self.adversary.step(self.model, inputs, task_loss, clean_pass, adversarial_pass)
+            step = self.adversary.step(self.model, inputs, task_loss, clean_pass, adversarial_pass,
+                                       measure=self.adversary.slim is not None and self.measuring_step())
         optim_wrapper.step()
         optim_wrapper.zero_grad()
         log_vars, adv_vars, style, draw = step.clean, step.adversarial, step.style, step.draw
@@ -124,6 +130,7 @@ class SLIMAdvStyle(AdversarialWrapper):
         log_vars['nonfinite_steps'] = self.count_nonfinite(style.nonfinite_steps)
         if draw is not None:
             log_vars.update(slim_log_vars(draw, self.adversary.slim.layers, self.adversary.slim.losses))
+            log_vars.update(slim_strength_log_vars(style.slim_ratio, style.slim_zero_gradients))
         return log_vars
 
     # Earlier checkpoints keep the adversary's state under ``adversary_state.`` (named streams and

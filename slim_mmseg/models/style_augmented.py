@@ -30,7 +30,7 @@ the task losses; with SLIM the draw (``slim_layer/<layer>``, ``slim_loss/<loss>`
 see :mod:`.adversarial_wrapper`), ``slim_skipped`` (1 when no AdvStyle-branch module preceded the
 drawn layer, so its window average is the skipped share) and, every ``log_interval`` iterations,
 ``slim_ratio`` (median over the factor tensors the term reached of ||SLIM gradient|| / ||task
-gradient||).
+gradient||) and with ``scale='balanced'`` ``slim_zero_gradients``.
 """
 from typing import Callable, ContextManager, Dict, Optional, Sequence
 
@@ -41,7 +41,7 @@ from torch import Tensor
 
 from slim_mmseg.core import SLIMSampler
 from slim_mmseg.core.style_modules import SLIMControlFactors, StyleAugmentation, average_over_ranks
-from .adversarial_wrapper import AdversarialWrapper, loss_scale, slim_log_vars, split_seed
+from .adversarial_wrapper import AdversarialWrapper, loss_scale, slim_log_vars, slim_settings, slim_strength_log_vars
 
 DEFAULT_PROBE_SIZE = (64, 64)
 
@@ -57,7 +57,10 @@ class StyleAugmented(AdversarialWrapper):
             ``configs/_base_/methods/`` and positions per backbone in the setting's files, so they
             pass it here).
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
-            ``lambda_range``, ``seed``), or ``None``; needs ``augmentation.type='ASA'``.
+            ``lambda_range``, ``draw='batch'|'sample'``), the term's ``scale``
+            (``'mean'|'paper'|'balanced'``: how it reaches the control factors,
+            :mod:`slim_mmseg.core.style_modules.slim_control`) and optionally ``seed``; or ``None``;
+            needs ``augmentation.type='ASA'``.
         slim_layers: SLIM's candidate layers, when not given as ``slim['layers']``.
         probe_size: (H, W) of the zero image of the build-time probe forward (on the CPU, in eval
             mode) that finds the positions' channel counts; 64x64 by default, which keeps the probe
@@ -73,7 +76,7 @@ class StyleAugmented(AdversarialWrapper):
                  seed: Optional[int] = None, **wrapper):
         if slim_layers is not None and slim is None:
             raise ValueError('slim_layers is set but slim is None: give slim=dict(...) or drop slim_layers')
-        slim, seed = split_seed(slim, seed)
+        slim, scale, seed = slim_settings(slim, seed)
         super().__init__(model, seed=seed, **wrapper)
         if augmentation is None:
             if slim is not None:
@@ -92,7 +95,8 @@ class StyleAugmented(AdversarialWrapper):
         self.augmentation = StyleAugmentation(
             self.model, positions, augmentation.pop('type'), run_probe=self._probe,
             watch=tuple(slim['layers']) if slim else (), **augmentation)
-        self.slim = SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim)) if slim else None
+        self.slim = (SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim), scale)
+                     if slim else None)
         if self.slim is not None:
             self.accumulation_message = 'with SLIM adds the control-factor gradients after the backward pass'
             self.use_streams(decisions=('slim',))
@@ -136,8 +140,7 @@ class StyleAugmented(AdversarialWrapper):
         log_vars = step.output
         log_vars.update(slim_log_vars(step.draw, self.slim.sampler.layers, self.slim.sampler.losses))
         log_vars['slim_skipped'] = torch.tensor(float(step.skipped))
-        if step.ratio is not None and step.ratio.numel():
-            log_vars['slim_ratio'] = step.ratio.median().detach().cpu()
+        log_vars.update(slim_strength_log_vars(step.ratio, step.zero_gradients))
         return log_vars
 
     # Checkpoints written before the random streams were unified hold the SLIM draws' generator in

@@ -161,8 +161,9 @@ def test_resume_equals_the_uninterrupted_run_including_the_non_finite_count(name
 def test_slim_log_entries_are_real_draws_and_their_window_average_a_real_frequency():
     from mmengine.logging import HistoryBuffer
     layers, losses = ('a', 'b', 'c'), ('mse', 'ortho', 'reverse')
-    draws = [SLIMDraw('b', 'ortho', 0.5, 1, 1), SLIMDraw('a', 'ortho', -0.25, 0, 1),
-             SLIMDraw('b', 'mse', 1.0, 1, 0), SLIMDraw('b', 'reverse', 0.0, 1, 2)]
+    draws = [SLIMDraw.fixed(layer, loss, weight, losses, layers.index(layer))
+             for layer, loss, weight in (('b', 'ortho', 0.5), ('a', 'ortho', -0.25), ('b', 'mse', 1.0),
+                                         ('b', 'reverse', 0.0))]
     buffers = {}
     for draw in draws:
         entries = slim_log_vars(draw, layers, losses)
@@ -177,8 +178,8 @@ def test_slim_log_entries_are_real_draws_and_their_window_average_a_real_frequen
 
 
 def test_slim_log_entries_of_per_sample_draws_are_the_batch_shares():
-    draw = type('PerSample', (), dict(layer_index=0, loss_indices=torch.tensor([0, 2, 2, 1]),
-                                      weights=torch.tensor([0.5, -0.5, 1.0, 0.0])))()
+    draw = SLIMDraw('a', 0, ('mse', 'ortho', 'reverse'), torch.tensor([0, 2, 2, 1]),
+                    torch.tensor([0.5, -0.5, 1.0, 0.0]), 'sample')
     entries = slim_log_vars(draw, ('a',), ('mse', 'ortho', 'reverse'))
     assert [entries[f'slim_loss/{n}'].item() for n in ('mse', 'ortho', 'reverse')] == [0.25, 0.25, 0.5]
     assert entries['slim_lambda'].item() == 0.25

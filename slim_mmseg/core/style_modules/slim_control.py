@@ -26,6 +26,16 @@ while the network weights descend L_task alone (l, L_dict, lambda from a
    averages the rest, times the loss scale, are added to the factors' ``.grad``. Through the
    gradient reversal the factors then ascend the SLIM term too. The caller then steps.
 
+Scale (:mod:`..slim_term`). ``'mean'`` and ``'paper'``: the term is ``mean_i lambda_i * L_i`` at that
+scale (one lambda for the batch with ``draw='batch'``, one per sample with ``draw='sample'``).
+``'balanced'``: the factors are shared by the batch, so the balance is per factor *tensor*: the
+gradient of ``mean_i lambda_i * L_i`` (literal losses) of each factor tensor is rescaled to
+``mean_i |lambda_i|`` (``|lambda|`` for a batch draw) times the norm of that tensor's task gradient,
+keeping its direction (lambda's sign included), and added
+(:func:`..slim_balance.balance` with ``batch_dim=False``). The task gradient exists only after the
+task backward, so the rescaling happens between that backward and the optimizer step, on the
+rank-averaged gradients (so every rank computes the same factors), with the loss scale undone.
+
 Reachability. Only layers downstream of an active module carry the term. At build time a SLIM layer
 that runs before every style position (so no module can ever reach it) is an error. At run time a
 draw whose layer no module *in the AdvStyle branch* preceded (all upstream modules took the identity
@@ -48,6 +58,8 @@ from ..feature_capture import as_feature
 from ..module_lookup import resolve_module
 from ..partial_forward import feature_until
 from ..slim_sampler import SLIMDraw, SLIMSampler
+from ..slim_balance import balance
+from ..slim_term import SLIMTerm, check_scale
 from .asa import ADVSTYLE, ASA
 from .insertion import StyleAugmentation
 
@@ -65,13 +77,16 @@ class ControlStep:
 
     ``output``: what the training forward returned beside its loss. ``skipped``: no ASA module in
     the AdvStyle branch preceded the drawn layer (no factor received a SLIM gradient). ``ratio``:
-    when measured, ``||SLIM gradient|| / ||task gradient||`` of every factor tensor the term
-    reached (before any rescaling; the loss scale undone), else ``None``.
+    when measured, ``||SLIM part added|| / ||task gradient||`` of every factor tensor the term
+    reached (the loss scale undone; ``|lambda|`` by construction with ``'balanced'``), else
+    ``None``. ``zero_gradients``: with ``'balanced'``, how many reached factor tensors had a zero
+    task or SLIM gradient (no SLIM contribution then, see :mod:`..slim_balance`), else ``None``.
     """
     draw: SLIMDraw
     output: Any
     skipped: bool
     ratio: Optional[Tensor] = None
+    zero_gradients: Optional[Tensor] = None
 
 
 def average_over_ranks(flat: Tensor) -> None:
@@ -86,10 +101,13 @@ class SLIMControlFactors:
         model: the network the style modules are inserted in.
         augmentation: its :class:`.insertion.StyleAugmentation`, of type ``'ASA'``, built with the
             sampler's layers in ``watch`` (so that their execution order is known).
-        sampler: draws (l, L_dict, lambda) per step.
+        sampler: draws (l, L_dict, lambda) per step (per batch or per sample, its ``draw`` mode).
+        scale: ``'mean'``, ``'paper'`` or ``'balanced'`` (module docstring).
     """
 
-    def __init__(self, model: nn.Module, augmentation: StyleAugmentation, sampler: SLIMSampler):
+    def __init__(self, model: nn.Module, augmentation: StyleAugmentation, sampler: SLIMSampler,
+                 scale: str = 'mean'):
+        self.scale = check_scale(scale)
         if augmentation.type != 'ASA':
             raise ValueError(f'SLIM updates ASA\'s control factors; augmentation type '
                              f'{augmentation.type!r} has none (use type=\'ASA\' or slim=None)')
@@ -120,7 +138,7 @@ class SLIMControlFactors:
         in place on one flat tensor) and multiplied by ``loss_scale`` (the factor by which
         ``backward`` scaled the task gradients, AMP) added to the factors' ``.grad``.
         The caller steps the optimizer."""
-        draw = self.sampler.draw()
+        draw = self.sampler.draw(batch_size)
         clean = self.clean_reference(draw.layer, clean_forward)
         with self.adversarial_capture(draw.layer) as record:
             loss, output = training_forward()
@@ -130,11 +148,22 @@ class SLIMControlFactors:
         flat = torch.cat([g.flatten() for g in gradients])
         average(flat)
         gradients = _unflatten(flat, factors)
-        ratio = self._ratio(factors, gradients, loss_scale) if measure_ratio else None
+        task = [torch.zeros_like(f) if f.grad is None else f.grad / loss_scale for f in factors]
+        reached = {id(f) for m in record.upstream for f in m.control_factors}
+        zero_gradients = None
+        if self.scale == 'balanced':
+            mixed, stats = balance(task, gradients, draw.weights.abs().mean(), batch_dim=False)
+            gradients = [m - t for m, t in zip(mixed, task)]
+            hit = torch.tensor([id(f) in reached for f in factors])
+            zero_gradients = ((stats.zero_task | stats.zero_dict).cpu() & hit).sum()
+        ratio = None
+        if measure_ratio:
+            ratio = torch.stack([_ratio(g, t) for f, g, t in zip(factors, gradients, task)
+                                 if id(f) in reached]) if reached else torch.zeros(0)
         for factor, gradient in zip(factors, gradients):
             gradient = gradient * loss_scale
             factor.grad = gradient if factor.grad is None else factor.grad + gradient
-        return ControlStep(draw, output, skipped=not record.upstream, ratio=ratio)
+        return ControlStep(draw, output, not record.upstream, ratio, zero_gradients)
 
     # -- the parts -----------------------------------------------------------------------------
     def clean_reference(self, layer: str, run_forward: Callable[[], Any]) -> Tensor:
@@ -175,8 +204,10 @@ class SLIMControlFactors:
         if not reaching:
             self.skipped += 1
             return gradients
-        term = draw.dictionary_term(clean, record.feature)
-        partial = torch.autograd.grad(term, reaching, retain_graph=True, allow_unused=True)
+        term = SLIMTerm(draw, clean, self.scale)
+        per_sample = term.per_sample(record.feature)
+        value = (term.weights(per_sample) * per_sample).mean()
+        partial = torch.autograd.grad(value, reaching, retain_graph=True, allow_unused=True)
         by_id = {id(f): g for f, g in zip(reaching, partial)}
         self.applied += 1
         return [by_id.get(id(f)) if by_id.get(id(f)) is not None else g for f, g in zip(factors, gradients)]
@@ -184,12 +215,11 @@ class SLIMControlFactors:
     def all_factors(self) -> List[nn.Parameter]:
         return [f for _, m in self.augmentation.items() for f in m.control_factors]
 
-    @staticmethod
-    def _ratio(factors: List[nn.Parameter], gradients: List[Tensor], loss_scale: float) -> Tensor:
-        """``||SLIM gradient|| / ||task gradient||`` per factor tensor with a non-zero SLIM gradient."""
-        ratios = [g.norm() / (f.grad.norm() / loss_scale)
-                  for f, g in zip(factors, gradients) if f.grad is not None and bool(g.any())]
-        return torch.stack(ratios) if ratios else torch.zeros(0)
+
+def _ratio(part: Tensor, task: Tensor) -> Tensor:
+    """``||part|| / ||task||``, ``nan`` for a zero task gradient."""
+    task_norm = task.norm()
+    return part.norm() / task_norm if task_norm > 0 else torch.full((), float('nan'))
 
 
 def _unflatten(flat: Tensor, like: List[Tensor]) -> List[Tensor]:
