@@ -143,7 +143,7 @@ def test_slim_changes_the_attack_but_not_the_weight_gradient_formula(monkeypatch
 
     # Given the same x_adv, both update the weights identically: SLIM only acts inside the attack.
     for model in (plain, slim):
-        monkeypatch.setattr(model, 'attack', lambda inputs, labels, fixed=slim_result, draw=None: (fixed, draw))
+        monkeypatch.setattr(model, 'attack', lambda inputs, labels, measure=False, fixed=slim_result, draw=None: (fixed, draw))
     updated = []
     for model in (plain, slim):
         model.train_step(raw_batch(), OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))

@@ -197,3 +197,84 @@ def test_the_strength_is_measured_at_the_end_of_each_logging_interval_only(itera
         MessageHub.get_current_instance().update_info('iter', 0)
     with pytest.raises(ValueError, match='log_interval must be >= 1'):
         asa(log_interval=0)
+
+
+def with_slim(name, wrapper=(), **settings):
+    """A wrapper of type ``name`` whose ``slim`` dict carries ``settings`` (``scale``, ``draw``...);
+    ASA always takes the AdvStyle branch, so that every draw reaches a control factor."""
+    torch.manual_seed(0)
+    if name == 'AdversarialTraining':
+        cfg = dict(type=name, model=classifier_cfg(), objective=dict(type='PGDAT'), attack=dict(steps=2), seed=0,
+                   slim=dict(layers=AT_LAYERS, **settings))
+    elif name == 'StyleAugmented':
+        cfg = dict(type=name, model=segmentor_cfg(),
+                   augmentation=dict(type='ASA', positions=['backbone.layer1'], seed=0,
+                                     branch_probabilities=(0.0, 1.0, 0.0)),
+                   slim=dict(layers=SEG_LAYERS, seed=0, **settings))
+    else:
+        cfg = dict(type=name, model=segmentor_cfg(), adversary=dict(step_size=0.1),
+                   slim=dict(layers=SEG_LAYERS, seed=0, **settings))
+    return MODELS.build(dict(cfg, **dict(wrapper))).train()
+
+
+@pytest.mark.parametrize('name', list(BUILDERS))
+@pytest.mark.parametrize('settings,message', [(dict(scale='literal'), 'valid: mean, paper, balanced'),
+                                              (dict(draw='pixel'), 'valid: batch, sample')])
+def test_an_unknown_scale_or_draw_in_the_config_fails_at_build_time_naming_the_valid_ones(name, settings, message):
+    with pytest.raises(ValueError, match=message):
+        with_slim(name, **settings)
+
+
+@pytest.mark.parametrize('name', list(BUILDERS))
+def test_scale_and_draw_reach_the_core_of_every_family(name, monkeypatch):
+    """The SLIM term the core receives carries the configured scale and a per-sample draw."""
+    seen = []
+    if name == 'StyleAugmented':
+        from slim_mmseg.core.style_modules import slim_control
+        original = slim_control.SLIMTerm
+
+        def recording(draw, clean=None, scale='mean'):
+            seen.append((scale, draw.mode, draw.weights.numel()))
+            return original(draw, clean, scale)
+
+        monkeypatch.setattr(slim_control, 'SLIMTerm', recording)
+        model = with_slim(name, scale='paper', draw='sample')
+        assert model.slim.scale == 'paper'
+    else:
+        from slim_mmseg.core import adversarial_style
+        from slim_mmseg.models import adversarial_training
+        module = adversarial_training if name == 'AdversarialTraining' else adversarial_style
+        original = module.ascend
+
+        def recording(*args, slim=None, **kwargs):
+            seen.append((slim.scale, slim.draw.mode, slim.draw.weights.numel()))
+            return original(*args, slim=slim, **kwargs)
+
+        monkeypatch.setattr(module, 'ascend', recording)
+        model = with_slim(name, scale='paper', draw='sample')
+    MessageHub.get_current_instance().update_info('iter', 0)
+    batch = BATCHES[name]()
+    model.train_step(batch, OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.0)))
+    count = len(batch['inputs'])
+    assert seen and seen[0] == ('paper', 'sample', count)
+
+
+@pytest.mark.parametrize('name', list(BUILDERS))
+def test_the_logged_ratio_is_exactly_lambda_under_balanced_and_only_at_logging_intervals(name):
+    """With 'balanced' the SLIM part of the gradient is |lambda| times the task's by construction:
+    the logged median ratio equals the configured |lambda| (a value check of the passthrough)."""
+    model = with_slim(name, wrapper=dict(log_interval=2), scale='balanced', lambda_range=(-0.5, -0.5))
+    hub = MessageHub.get_current_instance()
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.0))
+    logs = []
+    try:
+        for iteration in range(4):
+            hub.update_info('iter', iteration)
+            logs.append(model.train_step(BATCHES[name](seed=iteration), optim))
+    finally:
+        hub.update_info('iter', 0)
+    assert [('slim_ratio' in log) for log in logs] == [False, True, False, True]
+    for log in logs:
+        if 'slim_ratio' in log:
+            assert log['slim_ratio'].item() == pytest.approx(0.5, rel=1e-4)
+        assert 'slim_zero_gradients' in log

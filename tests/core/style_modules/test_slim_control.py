@@ -16,12 +16,14 @@ LAYER = 'backbone.layer2'
 WEIGHT = 0.6
 
 
-def setup(branch_probabilities=(0.0, 1.0, 0.0), layers=(LAYER,), losses=('mse',), lambda_range=(WEIGHT, WEIGHT)):
+def setup(branch_probabilities=(0.0, 1.0, 0.0), layers=(LAYER,), losses=('mse',), lambda_range=(WEIGHT, WEIGHT),
+          scale='mean', draw='batch'):
     model = tiny_model()
     images, _ = tiny_batch()
     augmentation = StyleAugmentation(model, POSITIONS, 'ASA', run_probe=lambda: model(images), watch=layers,
                                      seed=0, branch_probabilities=branch_probabilities)
-    slim = SLIMControlFactors(model, augmentation, SLIMSampler(layers, losses, lambda_range, seed=0))
+    sampler = SLIMSampler(layers, losses, lambda_range, seed=0, draw=draw)
+    slim = SLIMControlFactors(model, augmentation, sampler, scale=scale)
     return model, augmentation, slim
 
 
@@ -36,8 +38,9 @@ def run_step(model, slim, backward=None, **options):
                      backward or (lambda loss: loss.backward()), **options)
 
 
-def by_hand(model, augmentation):
-    """Weight gradients of the task loss, and the factors' task and SLIM gradients, from copies."""
+def by_hand(model, augmentation, weights=torch.tensor(WEIGHT)):
+    """Weight gradients of the task loss, and the factors' task and SLIM gradients (SLIM term
+    ``mean_i weights_i * mean over elements of (f_l(x~)_i - f_l(x)_i)^2``), from copies."""
     images, labels = tiny_batch()
     reference = copy.deepcopy(model)  # the clean pass: modules off, batch statistics
     with torch.no_grad(), augmentation.disabled():
@@ -46,7 +49,7 @@ def by_hand(model, augmentation):
     hook = model.backbone.layer2.register_forward_hook(lambda m, i, o: features.append(o))
     loss = F.cross_entropy(model(images), labels)
     hook.remove()
-    dictionary = WEIGHT * ((features[0] - clean) ** 2).mean()
+    dictionary = (weights * ((features[0] - clean) ** 2).flatten(1).mean(1)).mean()
     factors = [f for _, m in augmentation.items() for f in m.control_factors]
     weights = [p for n, p in model.named_parameters() if 'factor' not in n]
     task = torch.autograd.grad(loss, weights + factors, retain_graph=True)
@@ -91,6 +94,55 @@ def test_measured_ratio_is_the_slim_to_task_gradient_norm_per_factor_tensor():
     expected = torch.stack([s.norm() / t.norm() for t, s in zip(expected_task, expected_slim)])
     torch.testing.assert_close(step.ratio, expected, rtol=1e-5, atol=0)
     assert run_step(model, slim).ratio is None  # not measured unless asked
+
+
+def test_balanced_rescales_each_factor_tensors_slim_gradient_to_lambda_times_its_task_gradient():
+    model, augmentation, slim = setup(scale='balanced', lambda_range=(-WEIGHT, -WEIGHT))
+    _, expected_task, expected_slim = by_hand(*setup()[:2], weights=torch.tensor(-WEIGHT))
+    scale = 8.0  # an AMP loss scale: undone before the norms are compared
+    step = run_step(model, slim, backward=lambda loss: (scale * loss).backward(), loss_scale=scale,
+                    measure_ratio=True)
+    assert int(step.zero_gradients) == 0
+    for factor, task, dictionary in zip(slim.all_factors(), expected_task, expected_slim):
+        contribution = factor.grad / scale - task
+        assert contribution.norm().item() == pytest.approx(WEIGHT * task.norm().item(), rel=1e-5)
+        # the direction (lambda's sign included) is the dictionary gradient's
+        assert F.cosine_similarity(contribution.flatten(), dictionary.flatten(), dim=0).item() == pytest.approx(1, abs=1e-5)
+    torch.testing.assert_close(step.ratio, torch.full_like(step.ratio, WEIGHT), rtol=1e-5, atol=0)
+
+
+def test_balanced_without_an_active_module_leaves_the_task_gradient_alone():
+    model, augmentation, slim = setup(scale='balanced', branch_probabilities=(1.0, 0.0, 0.0))
+    step = run_step(model, slim)
+    assert step.skipped and int(step.zero_gradients) == 0  # nothing reached: nothing to count
+    assert all(torch.isfinite(f.grad).all() and f.grad.abs().sum() == 0 for f in slim.all_factors())
+
+
+def test_paper_scale_is_the_feature_size_times_mean_for_mse():
+    gradients = {}
+    for scale in ('mean', 'paper'):
+        model, augmentation, slim = setup(scale=scale)
+        run_step(model, slim)
+        gradients[scale] = [f.grad.clone() for f in slim.all_factors()]
+    _, task, _ = by_hand(*setup()[:2])
+    size = 8 * 8 * 8  # layer2's output per sample
+    for mean, paper, t in zip(gradients['mean'], gradients['paper'], task):
+        torch.testing.assert_close(paper - t, size * (mean - t), rtol=1e-4, atol=1e-7)
+
+
+def test_per_sample_draws_weight_each_samples_loss_by_its_own_lambda():
+    model, augmentation, slim = setup(lambda_range=(-1.0, 1.0), draw='sample')
+    step = run_step(model, slim)
+    weights = step.draw.weights
+    assert weights.shape == (4,) and len(set(weights.tolist())) == 4
+    _, task, dictionary = by_hand(*setup()[:2], weights=weights)
+    for factor, t, d in zip(slim.all_factors(), task, dictionary):
+        torch.testing.assert_close(factor.grad, t + d, rtol=1e-5, atol=1e-8)
+
+
+def test_unknown_scale_is_refused_naming_the_valid_ones():
+    with pytest.raises(ValueError, match='valid: mean, paper, balanced'):
+        setup(scale='literal')
 
 
 def test_clean_reference_changes_no_buffer_or_random_stream_and_stops_at_the_layer():
