@@ -24,7 +24,7 @@ class SLIMAdvStyleHook(Hook):
         warmup_iters: over this many iterations from ``start_iter`` the ascent step size grows
             linearly from ``step_size / warmup_iters`` to ``step_size``; 0 disables warm-up.
         log_interval: every this many iterations, log how often each SLIM layer and loss was drawn
-            so far, and the count of skipped non-finite adversarial steps.
+            so far, and warn when the count of non-finite adversarial ascents has grown.
         vis_interval: every this many iterations, write an image grid (rows: samples; columns:
             clean input, adversarial-style input, their predictions, ground truth) through the
             runner's visualizer (``<work_dir>/<timestamp>/vis_data/vis_image``); 0 disables it.
@@ -76,14 +76,15 @@ class SLIMAdvStyleHook(Hook):
                 self.layer_counts[layer] += int(outputs[f'slim_layer/{layer}'])
             for loss in slim.losses:  # per-sample draws: the share of the batch
                 self.loss_counts[loss] += float(outputs[f'slim_loss/{loss}'])
-        nonfinite = model.nonfinite_steps
-        if nonfinite > self._reported_nonfinite:
-            runner.logger.warning(f'{nonfinite} adversarial style step(s) skipped so far because of '
-                                  'non-finite values (see the RuntimeWarning for the objective)')
-            self._reported_nonfinite = nonfinite
-        if self.every_n_train_iters(runner, self.log_interval) and self.layer_counts:
-            runner.logger.info(f'SLIM draws so far: layers {dict(self.layer_counts)}, '
-                               f'losses {dict(self.loss_counts)}')
+        if self.every_n_train_iters(runner, self.log_interval):
+            nonfinite = model.nonfinite_steps  # one host read per logging interval
+            if nonfinite > self._reported_nonfinite:
+                runner.logger.warning(f'{nonfinite} adversarial style ascent(s) so far froze at a non-finite '
+                                      'objective or gradient (the last finite style was kept)')
+                self._reported_nonfinite = nonfinite
+            if self.layer_counts:
+                runner.logger.info(f'SLIM draws so far: layers {dict(self.layer_counts)}, '
+                                   f'losses {dict(self.loss_counts)}')
         if model.last_batch is not None:
             grid = self._grid(runner, model, model.last_batch)
             runner.visualizer.add_image('slim_advstyle', grid, step=runner.iter + 1)

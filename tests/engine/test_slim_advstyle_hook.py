@@ -90,3 +90,26 @@ def test_tensorboard_switch_writes_losses_slim_draws_and_the_grid(tiny_config_fi
     assert all(-1 <= e.value <= 1 for e in events.Scalars('slim_lambda'))
     grid, = events.Images('slim_advstyle')
     assert (grid.step, grid.height, grid.width) == (2, 64, 5 * 32)
+
+
+def test_non_finite_count_is_reported_once_per_growth_at_logging_intervals():
+    from types import SimpleNamespace
+
+    import torch
+    from mmseg.registry import MODELS
+
+    import slim_mmseg.openmmlab  # noqa: F401
+    from slim_mmseg.engine.slim_advstyle_hook import SLIMAdvStyleHook
+
+    model = MODELS.build(dict(type='SLIMAdvStyle', model=dict(
+        type='ImageClassifier', num_classes=2, in_channels=8, backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1),
+                                                                         base_width=2),
+        data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[1.] * 3)), slim=None, seed=0))
+    warnings = []
+    runner = SimpleNamespace(model=model, iter=0, logger=SimpleNamespace(warning=warnings.append, info=lambda m: None))
+    hook = SLIMAdvStyleHook(log_interval=2)
+    model.count_nonfinite(torch.tensor(1))
+    for iteration in range(4):
+        runner.iter = iteration
+        hook.after_train_iter(runner, iteration, outputs={})
+    assert len(warnings) == 1 and warnings[0].startswith('1 adversarial style ascent(s)')

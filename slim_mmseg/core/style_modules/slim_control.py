@@ -154,8 +154,8 @@ class SLIMControlFactors:
         if self.scale == 'balanced':
             mixed, stats = balance(task, gradients, draw.weights.abs().mean(), batch_dim=False)
             gradients = [m - t for m, t in zip(mixed, task)]
-            hit = torch.tensor([id(f) in reached for f in factors])
-            zero_gradients = ((stats.zero_task | stats.zero_dict).cpu() & hit).sum()
+            hit = torch.tensor([id(f) in reached for f in factors]).to(stats.zero_task.device, non_blocking=True)
+            zero_gradients = ((stats.zero_task | stats.zero_dict) & hit).sum()
         ratio = None
         if measure_ratio:
             ratio = torch.stack([_ratio(g, t) for f, g, t in zip(factors, gradients, task)
