@@ -44,7 +44,8 @@ DEFAULT_LOG_INTERVAL = 50
 def derived_streams(seed: int, decisions: Sequence[str] = (), noise: Sequence[str] = ()) -> RandomStreams:
     """Streams seeded from (``seed``, stream name) by a stable hash; ``noise`` streams also mix in
     the distributed rank (N ranks draw N different noises), ``decisions`` streams do not (they
-    decide which collectives run and must agree on every rank)."""
+    decide which collectives run and must agree on every rank). The contract of the core's
+    ``RandomStreams.derived``; this body becomes that one call once the core has it."""
     rank, _ = get_dist_info()
     generators = {name: seeded_generator(_stable_seed(seed, name)) for name in decisions}
     generators.update((name, seeded_generator(_stable_seed(seed, name, rank))) for name in noise)
@@ -57,7 +58,11 @@ def _stable_seed(seed: int, name: str, rank: Optional[int] = None) -> int:
 
 
 def run_seed() -> int:
-    """The run's seed (``torch.initial_seed()``, set by mmengine), rank 0's on every rank."""
+    """The run's seed (``torch.initial_seed()``, set by mmengine), rank 0's on every rank.
+
+    Not mmengine's ``sync_random_seed()``: that broadcasts a fresh random number, so a run's streams
+    would not follow from its configured seed; rank 0's initial seed is the configured one even with
+    ``randomness.diff_rank_seed=True``."""
     seed = [torch.initial_seed()]
     if is_distributed():
         broadcast_object_list(seed)
