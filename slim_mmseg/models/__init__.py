@@ -7,4 +7,5 @@ from .slim_advstyle import SLIMAdvStyle
 from .slim_ddp import SLIMDistributedDataParallel
 from .style_augmented import StyleAugmented
 
-__all__ = ['AdversarialTraining', 'AdversarialWrapper', 'network_of', 'SLIMAdvStyle', 'SLIMDistributedDataParallel', 'StyleAugmented']
+__all__ = ['AdversarialTraining', 'AdversarialWrapper', 'network_of', 'SLIMAdvStyle', 'SLIMDistributedDataParallel',
+           'StyleAugmented']

@@ -107,7 +107,8 @@ def test_balanced_rescales_each_factor_tensors_slim_gradient_to_lambda_times_its
         contribution = factor.grad / scale - task
         assert contribution.norm().item() == pytest.approx(WEIGHT * task.norm().item(), rel=1e-5)
         # the direction (lambda's sign included) is the dictionary gradient's
-        assert F.cosine_similarity(contribution.flatten(), dictionary.flatten(), dim=0).item() == pytest.approx(1, abs=1e-5)
+        cosine = F.cosine_similarity(contribution.flatten(), dictionary.flatten(), dim=0)
+        assert cosine.item() == pytest.approx(1, abs=1e-5)
     torch.testing.assert_close(step.ratio, torch.full_like(step.ratio, WEIGHT), rtol=1e-5, atol=0)
 
 
