@@ -18,7 +18,8 @@ class _FeatureReady(Exception):
 def feature_until(module: nn.Module, run_forward: Callable[[], Any], name: str = '') -> Tensor:
     """``module``'s output (as :func:`.feature_capture.as_feature`, detached) in the forward pass
     that ``run_forward`` starts; the modules after it do not run. Gradient mode, normalisation
-    modes and random state are the caller's to set around the call."""
+    modes and random state are the caller's to set around the call; ``name`` names the module in
+    the error raised when it does not run."""
     captured: List[Tensor] = []
 
     def stop(_module, _inputs, output):
@@ -33,5 +34,5 @@ def feature_until(module: nn.Module, run_forward: Callable[[], Any], name: str =
     finally:
         handle.remove()
     if not captured:
-        raise RuntimeError(f'layer {name or type(module).__name__!r} did not run in the forward pass')
+        raise RuntimeError(f'{name or type(module).__name__} did not run in the forward pass')
     return captured[0]

@@ -153,7 +153,7 @@ class AdversarialTraining(AdversarialWrapper):
         elif draw is not None:  # SLIM alone needs f_l(x): the clean pass stops at layer l
             with torch.no_grad(), evaluation_mode(self.model):
                 feature = feature_until(resolve_module(self.model, draw.layer, role='SLIM layer'),
-                                        lambda: self.model(inputs, mode='tensor'), draw.layer)
+                                        lambda: self.model(inputs, mode='tensor'), f'SLIM layer {draw.layer!r}')
             slim_term = SLIMTerm(draw, feature, self.slim_scale)
 
         def attack_loss(adversarial_inputs: Tensor) -> Tensor:

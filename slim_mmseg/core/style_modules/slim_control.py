@@ -173,7 +173,7 @@ class SLIMControlFactors:
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() and torch.cuda.is_initialized() else []
         with torch.no_grad(), self.augmentation.disabled(), batchnorm_statistics_frozen(self.model), \
                 torch.random.fork_rng(devices=devices):
-            return feature_until(module, run_forward, f'SLIM layer {layer}')
+            return feature_until(module, run_forward, f'SLIM layer {layer!r}')
 
     @contextmanager
     def adversarial_capture(self, layer: str) -> Iterator[AdversarialCapture]:
