@@ -1,7 +1,7 @@
 """MixStyle: convex mixes of two samples' statistics with Beta(alpha, alpha) weights."""
 import pytest
 import torch
-from helpers_style import feature_batch, generator_copy, stats
+from helpers_style import feature_batch, noise_copy, stats
 
 from slim_mmseg.core.style_modules import MixStyle
 from slim_mmseg.core.style_modules.mixstyle import _beta
@@ -10,8 +10,7 @@ from slim_mmseg.core.style_modules.mixstyle import _beta
 def test_random_mix_is_a_convex_combination_with_a_permuted_partner():
     module = MixStyle(3, p=1.0, alpha=0.5, seed=0).train()
     x = feature_batch(n=6)
-    g = generator_copy(module)
-    torch.rand((), generator=g)
+    g = noise_copy(module)
     lam = _beta(0.5, 6, g).view(6, 1, 1, 1)
     partners = torch.randperm(6, generator=g)
     mean, std = stats(x, 1e-6)

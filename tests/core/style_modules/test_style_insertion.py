@@ -72,11 +72,13 @@ def test_modules_get_distinct_seeds_and_state_round_trips():
     model = tiny_model()
     augmentation = build(model, ['backbone.stem', 'backbone.layer1'], type='ASA', seed=7)
     first, second = (m for _, m in augmentation.items())
-    assert not torch.equal(first.generator.get_state(), second.generator.get_state())
+    assert not torch.equal(first.noise.get_state(), second.noise.get_state())
+    assert not torch.equal(first.decisions.get_state(), second.decisions.get_state())
     assert isinstance(first, ASA) and first.channels == 8
     copy = build(tiny_model(), ['backbone.stem', 'backbone.layer1'], type='ASA', seed=0)
     copy.load_state_dict(augmentation.state_dict())
-    assert torch.equal(copy.module_at('backbone.layer1').generator.get_state(), second.generator.get_state())
+    assert torch.equal(copy.module_at('backbone.layer1').noise.get_state(), second.noise.get_state())
+    assert torch.equal(copy.module_at('backbone.layer1').decisions.get_state(), second.decisions.get_state())
 
 
 def test_wildcard_positions_expand_in_definition_order():
