@@ -55,3 +55,26 @@ def test_defaults_eval_identity_and_bad_arguments():
         MixStyle(3, mix='domain')
     with pytest.raises(ValueError, match='alpha'):
         MixStyle(3, alpha=0)
+
+
+def test_no_global_generator_is_seeded_forked_or_read(monkeypatch):
+    """torch.manual_seed would also reseed every CUDA generator (dropout's stream on a GPU)."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError('MixStyle touched a global random generator')
+
+    for name in ('manual_seed', 'seed', 'get_rng_state', 'set_rng_state'):
+        monkeypatch.setattr(torch, name, refuse)
+    monkeypatch.setattr(torch.random, 'fork_rng', refuse)
+    monkeypatch.setattr(torch.cuda, 'manual_seed_all', refuse)
+    monkeypatch.setattr(torch.cuda, 'manual_seed', refuse)
+    x = feature_batch(n=6)
+    out = MixStyle(3, p=1.0, alpha=0.1, seed=0).train()(x)
+    assert not torch.equal(out, x)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+def test_cuda_generator_is_untouched_on_the_device():
+    x = feature_batch(n=6).cuda()
+    state = torch.cuda.get_rng_state()
+    out = MixStyle(3, p=1.0, seed=0).train()(x)
+    assert out.is_cuda and torch.equal(torch.cuda.get_rng_state(), state)
