@@ -19,6 +19,7 @@ has it). The anchors draw from Python's and torch's global generators instead (`
 ``torch.randn``); private generators keep the modules from shifting the data pipeline's or
 dropout's random numbers, and the SLIM clean pass from shifting the modules'.
 """
+import warnings
 from typing import Optional
 
 import torch
@@ -85,6 +86,17 @@ class StyleModule(nn.Module):
         in float32, so the same numbers whatever the device and the feature map's dtype), on
         ``like``'s device and in its dtype."""
         return torch.randn(like.shape, generator=self.noise).to(device=like.device, dtype=like.dtype)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Checkpoints of slim-mmseg 0.1 hold one generator state per module, which maps to neither
+        # stream: the streams restart from the module's seed, and say so.
+        if state_dict.pop(prefix + '_extra_state', None) is not None:
+            for name in ('decisions', 'noise'):
+                state_dict.setdefault(f'{prefix}streams.{name}._extra_state', self.streams[name].get_state())
+            warnings.warn(f'{type(self).__name__} at {prefix!r}: the checkpoint holds one random stream '
+                          '(slim-mmseg 0.1); the decision and noise streams restart from the seed',
+                          RuntimeWarning)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def permutation(self, batch: int, device: torch.device) -> Tensor:
         """A random permutation of ``range(batch)`` from the noise stream."""

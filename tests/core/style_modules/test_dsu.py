@@ -31,3 +31,12 @@ def test_probability_zero_eval_and_defaults():
     assert 160 < changed < 240
     with pytest.raises(ValueError, match=r'\[0, 1\]'):
         DSU(3, p=1.5)
+
+
+def test_a_checkpoint_with_one_stream_loads_with_a_warning_and_fresh_streams():
+    module = DSU(3, seed=4)
+    fresh = {k: v.clone() for k, v in module.state_dict().items()}
+    old = {'_extra_state': torch.Generator().manual_seed(1).get_state()}
+    with pytest.warns(RuntimeWarning, match='one random stream'):
+        module.load_state_dict(old)
+    assert all(torch.equal(module.state_dict()[k], v) for k, v in fresh.items())
