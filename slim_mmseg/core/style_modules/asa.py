@@ -76,6 +76,9 @@ class ASA(StyleModule):
         self.mean_factor = nn.Parameter(torch.full((1, channels, 1, 1), PLACEHOLDER_FACTOR))
         self.std_factor = nn.Parameter(torch.full((1, channels, 1, 1), PLACEHOLDER_FACTOR))
         self.register_buffer('initialized', torch.tensor(False))
+        # Host-side "initialized is known to be True": reading the buffer is a device-to-host
+        # sync on a GPU, so it is read until it is True once (and again after a state-dict load).
+        self._known_initialized = False
         self.last_branch: Optional[str] = None
 
     @property
@@ -101,11 +104,17 @@ class ASA(StyleModule):
         if branch == 'dsu':
             return dsu_restyle(self, x)
         mean, std = style_statistics(x, self.eps, unbiased=True)
-        if not bool(self.initialized):
-            self.initialize(mean, std)
+        if not self._known_initialized:
+            if not bool(self.initialized):
+                self.initialize(mean, std)
+            self._known_initialized = True
         new_mean = mean + self.standard_normal(mean) * reverse_gradient(self.mean_factor, self.adv_weight)
         new_std = std + self.standard_normal(std) * reverse_gradient(self.std_factor, self.adv_weight)
         return restyle(x, new_mean, new_std, own=(mean, std))
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        self._known_initialized = False
+        super()._load_from_state_dict(*args, **kwargs)
 
     @torch.no_grad()
     def initialize(self, mean: Tensor, std: Tensor) -> None:

@@ -1,4 +1,6 @@
 """ASA's module: branches, control-factor initialisation, the perturbation, the GRL ascent."""
+from unittest import mock
+
 import pytest
 import torch
 from helpers_style import feature_batch, noise_copy, stats
@@ -115,3 +117,24 @@ def test_dsu_branch_and_small_batch_error():
         module(feature_batch(n=1))
     with pytest.raises(ValueError, match='built for 3 channels'):
         module(feature_batch(c=4))
+
+
+def test_the_flag_is_read_until_true_then_again_after_a_state_dict_load():
+    """Reading the buffer is a device-to-host sync on a GPU: once per module and run, not per forward."""
+    module = ASA(3, branch_probabilities=ADV_ONLY, seed=0).train()
+    reads = []
+    as_bool = torch.Tensor.__bool__
+
+    def counting(tensor):
+        reads.append(tensor.shape)
+        return as_bool(tensor)
+
+    with mock.patch.object(torch.Tensor, '__bool__', counting):
+        for seed in range(4):
+            module(feature_batch(seed=seed))
+    assert reads == [torch.Size([])]
+    module.load_state_dict(ASA(3, branch_probabilities=ADV_ONLY, seed=0).state_dict())  # not initialised
+    x = feature_batch(seed=9)
+    module(x)
+    mean, _ = stats(x, 1e-6)
+    assert torch.allclose(module.mean_factor, (mean.var(0, keepdim=True) + 1e-6).sqrt())
