@@ -3,7 +3,7 @@
 One module for every user: the feature-level style modules (ASA, DSU, MixStyle, pAdaIN) take the
 *unbiased* spatial variance, as all four anchor implementations do (ASA ``advstyle.py``, DSU
 ``dsu.py``, Dassl ``mixstyle.py``, pAdaIN ``permutedAdaIN.py``); AdvStyle-Zhong's perturbation
-takes the biased one (its anchor's ``torch.var(..., unbiased=False)``). ``unbiased`` chooses.
+(:mod:`.perturbations.style_statistics`) takes the biased one, the default. ``unbiased`` chooses.
 
 Precision: the statistics are computed and returned in float32 (float64 stays float64) whatever
 the input's dtype. A float16 map's sum of squares overflows as soon as ``H * W * var > 65504``
