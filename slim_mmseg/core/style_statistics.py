@@ -48,8 +48,9 @@ class _SpatialVarMean(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor, correction: int) -> Tuple[Tensor, Tensor]:
         # x - mean promotes to the wide dtype: squares and sums never pass through float16.
+        # In place: autograd is off inside forward, and one temporary map is enough.
         mean = x.mean(dim=(2, 3), keepdim=True, dtype=statistics_dtype(x.dtype))
-        squares = (x - mean).square().sum(dim=(2, 3), keepdim=True)
+        squares = (x - mean).square_().sum(dim=(2, 3), keepdim=True)
         ctx.save_for_backward(x, mean)
         ctx.correction = correction
         return squares / (x.shape[2] * x.shape[3] - correction), mean
