@@ -38,6 +38,7 @@ from ..style_statistics import batch_spread, restyle, style_statistics
 from .base import StyleModule
 from .dsu import dsu_restyle
 from .gradient_reversal import reverse_gradient
+from .registry import STYLE_MODULES
 
 BRANCHES = ('identity', 'advstyle', 'dsu')
 ADVSTYLE = 'advstyle'
@@ -49,6 +50,7 @@ DEFAULT_ADV_WEIGHT = 10.0
 PLACEHOLDER_FACTOR = 0.1
 
 
+@STYLE_MODULES.register('ASA')
 class ASA(StyleModule):
     """Args:
         channels: channels of the input feature map.

@@ -17,6 +17,7 @@ from torch import Tensor
 
 from ..style_statistics import batch_spread, restyle, style_statistics
 from .base import StyleModule
+from .registry import STYLE_MODULES
 
 
 def dsu_restyle(module: StyleModule, x: Tensor) -> Tensor:
@@ -28,6 +29,7 @@ def dsu_restyle(module: StyleModule, x: Tensor) -> Tensor:
     return restyle(x, new_mean, new_std, own=(mean, std))
 
 
+@STYLE_MODULES.register('DSU')
 class DSU(StyleModule):
     """Args:
         channels: channels of the input feature map.

@@ -19,6 +19,7 @@ a position that does not run in the forward pass, or whose output is not (N, C, 
 """
 import difflib
 import fnmatch
+import inspect
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
@@ -28,7 +29,7 @@ from torch import Tensor, nn
 from ..module_lookup import resolve_module
 from ..random_streams import shared_seed
 from .base import StyleModule
-from .registry import style_module_class
+from .registry import STYLE_MODULES
 
 
 def probe_outputs(model: nn.Module, names: Sequence[str], run_forward: Callable[[], Any],
@@ -87,7 +88,9 @@ class StyleAugmentation(nn.Module):
             raise ValueError('style augmentation needs at least one position (a module name)')
         if len(set(self.positions)) != len(self.positions):
             raise ValueError(f'positions repeat a name: {self.positions}')
-        cls = style_module_class(type)
+        cls = STYLE_MODULES.get(type)
+        if not (inspect.isclass(cls) and issubclass(cls, StyleModule)):
+            raise TypeError(f'style module {type!r} is registered as {cls!r}, not a StyleModule subclass')
         self.type = type
         names = list(dict.fromkeys([*self.positions, *watch]))
         probed = probe_outputs(model, names, run_probe, role='style position or SLIM layer')

@@ -21,10 +21,12 @@ from torch import Tensor
 
 from ..style_statistics import restyle, style_statistics
 from .base import StyleModule
+from .registry import STYLE_MODULES
 
 MIX_MODES = ('random', 'crossdomain')
 
 
+@STYLE_MODULES.register('MixStyle')
 class MixStyle(StyleModule):
     """Args:
         channels: channels of the input feature map.

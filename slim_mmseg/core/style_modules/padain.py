@@ -12,8 +12,10 @@ from torch import Tensor
 
 from ..style_statistics import restyle, style_statistics
 from .base import StyleModule
+from .registry import STYLE_MODULES
 
 
+@STYLE_MODULES.register('pAdaIN')
 class PermutedAdaIN(StyleModule):
     """Args:
         channels: channels of the input feature map.

@@ -11,7 +11,7 @@ such a map). bfloat16 has float32's range and is held to its 8-bit precision.
 import pytest
 import torch
 
-from slim_mmseg.core.style_modules import ASA, DSU, MixStyle, PermutedAdaIN
+from slim_mmseg.core.style_modules import ASA, DSU, STYLE_MODULES, MixStyle, PermutedAdaIN
 
 MODULES = {
     'ASA-advstyle': lambda seed: ASA(4, branch_probabilities=(0.0, 1.0, 0.0), seed=seed),
@@ -20,6 +20,11 @@ MODULES = {
     'MixStyle': lambda seed: MixStyle(4, p=1.0, seed=seed),
     'pAdaIN': lambda seed: PermutedAdaIN(4, p=1.0, seed=seed),
 }
+
+
+def test_every_registered_style_module_is_covered():
+    assert {type(build(seed=0)).__name__ for build in MODULES.values()} == \
+        {STYLE_MODULES.get(name).__name__ for name in STYLE_MODULES.names()}
 
 
 def large_map(dtype):
