@@ -70,3 +70,29 @@ def test_module_under_autocast_matches_float32(name, dtype):
     if name == 'ASA-advstyle':
         torch.testing.assert_close(module.mean_factor, reference_module.mean_factor, rtol=resolution, atol=0)
         torch.testing.assert_close(module.std_factor, reference_module.std_factor, rtol=resolution, atol=0)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize('name', sorted(MODULES))
+def test_module_after_a_convolution_under_cuda_autocast(name, dtype):
+    """On the device: a convolution under autocast hands the module a ``dtype`` map."""
+    conv = torch.nn.Conv2d(4, 4, 1).cuda()
+    with torch.no_grad():
+        conv.weight.copy_(torch.eye(4).view(4, 4, 1, 1))
+        conv.bias.zero_()
+    weights = (torch.randn(2, 4, 384, 384, generator=torch.Generator().manual_seed(1)) / 384).cuda()
+    with torch.autocast('cuda', dtype=dtype):
+        feature = conv(large_map(torch.float32).cuda())
+    assert feature.dtype == dtype
+    module, reference_module = MODULES[name](seed=3).cuda(), MODULES[name](seed=3).cuda()
+    expected, expected_input_grad, _ = run(reference_module, feature.float(), weights)
+    with torch.autocast('cuda', dtype=dtype):
+        out, input_grad, _ = run(module, feature, weights)
+    assert out.dtype == input_grad.dtype == dtype and out.is_cuda
+    assert torch.isfinite(out).all() and torch.isfinite(input_grad).all()
+    resolution = torch.finfo(dtype).eps
+    assert (out.float() - expected).abs().max() <= 4 * resolution * expected.abs().max()
+    assert (input_grad.float() - expected_input_grad).abs().max() <= \
+        8 * resolution * expected_input_grad.abs().max()

@@ -72,6 +72,7 @@ def test_no_global_generator_is_seeded_forked_or_read(monkeypatch):
     assert not torch.equal(out, x)
 
 
+@pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
 def test_cuda_generator_is_untouched_on_the_device():
     x = feature_batch(n=6).cuda()
