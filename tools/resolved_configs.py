@@ -1,7 +1,7 @@
 """Resolved configs of the leaf configs, to check that a refactoring of configs/ changes no experiment.
 
 A leaf's resolved config is mmengine's ``Config.fromfile(path).to_dict()`` written as JSON with
-sorted keys; its hash is the SHA-256 of that text.
+sorted keys; its hash is the first 16 hex digits of the SHA-256 of that text.
 
     python tools/resolved_configs.py --dump DIR            # one JSON file per leaf (a/b.py -> a__b.py.json)
     python tools/resolved_configs.py --hashes > FILE.json  # {leaf: hash}
@@ -31,7 +31,7 @@ def resolved_text(leaf: str, configs: Path = CONFIGS) -> str:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def dump_name(leaf: str) -> str:
