@@ -4,7 +4,7 @@ A leaf's resolved config is mmengine's ``Config.fromfile(path).to_dict()`` writt
 sorted keys; its hash is the first 16 hex digits of the SHA-256 of that text.
 
     python tools/resolved_configs.py --dump DIR            # one JSON file per leaf (a/b.py -> a__b.py.json)
-    python tools/resolved_configs.py --hashes > FILE.json  # {leaf: hash}
+    python tools/resolved_configs.py --hashes [--under FOLDER ...] > FILE.json  # {leaf: hash}
     python tools/resolved_configs.py --compare OLD_DIR [--rename MAP.json]
         # key-by-key comparison with an earlier --dump (through an old -> new name map), printing
         # the count of identical / different / new leaves and, per difference, the dotted keys.
@@ -85,15 +85,17 @@ def main(argv=None) -> int:
     group.add_argument('--hashes', action='store_true')
     group.add_argument('--compare', type=Path, metavar='OLD_DIR')
     parser.add_argument('--rename', type=Path, help='JSON {old leaf: new leaf} for --compare')
+    parser.add_argument('--under', nargs='+', metavar='FOLDER', help='only leaves under these folders of configs/')
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    chosen = [leaf for leaf in leaves() if not args.under or leaf.split('/')[0] in args.under]
     if args.dump:
         args.dump.mkdir(parents=True, exist_ok=True)
-        for leaf in leaves():
+        for leaf in chosen:
             (args.dump / dump_name(leaf)).write_text(resolved_text(leaf))
         return 0
     if args.hashes:
-        print(json.dumps({leaf: digest(resolved_text(leaf)) for leaf in leaves()}, indent=0, sort_keys=True))
+        print(json.dumps({leaf: digest(resolved_text(leaf)) for leaf in chosen}, indent=0, sort_keys=True))
         return 0
     return compare(args.compare, json.loads(args.rename.read_text()) if args.rename else {})
 

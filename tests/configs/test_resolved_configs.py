@@ -4,7 +4,8 @@ tools/generate_dg_configs.py writes, and every method row is a short leaf.
 
 After an intended change to a DG experiment: `python tools/resolved_configs.py --dump DIR` on the
 commits before and after and `--compare` between them show what changed, key by key; then refresh
-the snapshot with `python tools/resolved_configs.py --hashes` restricted to DG_FOLDERS."""
+the snapshot: `python tools/resolved_configs.py --hashes --under pacs vlcs office_home terra_incognita
+cifar10c digits_demo demo gta5_dg > tests/configs/resolved_dg_configs.json`."""
 import importlib.util
 import json
 from pathlib import Path
