@@ -202,7 +202,7 @@ def method_file(method: str, model: str) -> Optional[str]:
     if method == 'advstyle-zhong':
         bases, tail = spec.zhong
         bases = ', '.join(repr(b.format(base=spec.base)) for b in bases)
-        return (f"{title}, image level (./advstyle-zhong.py).\n_base_ = [{bases}]\n"
+        return (f"{title}, image level.\n_base_ = [{bases}]\n"
                 "model = dict(_delete_=True, type='SLIMAdvStyle', model={{_base_.model}},\n" + tail)
     if method == 'advstyle-zhong-slim':
         return (f"{title}: each ascent also draws a stage, a dictionary loss and lambda ~ U(-1, 1).\n"

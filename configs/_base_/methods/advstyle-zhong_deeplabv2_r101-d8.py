@@ -1,4 +1,4 @@
-# AdvStyle-Zhong on ../models/deeplabv2_r101.py, image level (./advstyle-zhong.py).
+# AdvStyle-Zhong on ../models/deeplabv2_r101.py, image level.
 _base_ = ['../models/deeplabv2_r101.py', './advstyle-zhong.py']
 model = dict(_delete_=True, type='SLIMAdvStyle', model={{_base_.model}},
     adversary=dict(positions=['input'], steps=1, step_size=0.1, rule='sign'), slim=None)
