@@ -73,7 +73,7 @@ class Setting(NamedTuple):
     text: str             # the setting file's body
     models: Tuple[str, ...]
     methods: Tuple[str, ...]
-    model_line: str       # the leaf's inner-model override ('' for none); {inner} is 'model=' or ''
+    inner: str            # what the setting sets on the inner model (keyword arguments), or ''
     title: str
 
 
@@ -115,7 +115,7 @@ def domainbed_settings() -> List[Setting]:
                 models = ('resnet18', 'resnet50') if protocol == 'lodo' else ('resnet18',)
                 settings.append(Setting(
                     folder, f'1xb64-120e_{slug(folder)}-{protocol}-{slug(domain)}', text, models, METHODS,
-                    f'model = dict({{inner}}num_classes={classes})',
+                    f'num_classes={classes}',
                     f'{title} {"leave-one-domain-out, target" if protocol == "lodo" else "single-source,"} '
                     f'{"source " if protocol == "single" else ""}{domain}'))
     return settings
@@ -164,7 +164,7 @@ def other_settings() -> List[Setting]:
             "crop_size = (768, 768)\n"
             "# GPU runs at a fixed crop: let cuDNN pick its fastest kernels.\n"
             "env_cfg = dict(cudnn_benchmark=True)\n"), ('deeplabv2_r101-d8', 'deeplabv3plus_r50-d16'),
-            seg_methods, 'model = dict({inner}data_preprocessor=dict(size=(768, 768)))',
+            seg_methods, 'data_preprocessor=dict(size=(768, 768))',
             'GTA5 -> Cityscapes/BDD100K/Mapillary (RobustNet protocol)'),
         Setting('gta5_dg/dsu_protocol', '4xb2-20k_gta5-1280x720-to-cityscapes-1024x512', (
             "# DSU's GTA5 protocol (lixiaotong97/DSU semantic-segmentation/configs/deeplabv2_r101_src.yaml):\n"
@@ -176,7 +176,7 @@ def other_settings() -> List[Setting]:
             "          '../schedules/schedule_20k_of_poly_31250.py']\n"
             "env_cfg = dict(cudnn_benchmark=True)\n"), ('deeplabv2_r101-d8-frozen-bn',), ('erm', *STYLE_METHODS),
             # Every training batch is 1280x720; the padding size only matters for odd-sized inputs.
-            'model = dict({inner}data_preprocessor=dict(size=(720, 1280)))',
+            'data_preprocessor=dict(size=(720, 1280))',
             "DSU's GTA5 protocol"),
     ]
 
@@ -217,9 +217,8 @@ def leaf_file(method: str, model: str, setting: Setting) -> str:
             else f'{up}_base_/models/{MODELS[model].base}')
     text = (f"# {setting.title}: {METHOD_NAMES[method]}, {model}.\n"
             f"_base_ = ['{up}_base_/settings/{setting.name}.py',\n          '{base}']\n")
-    if setting.model_line:
-        text += setting.model_line.format(inner='' if method == 'erm' else 'model=dict(') + (
-            ')' if method != 'erm' else '') + '\n'
+    if setting.inner:  # ERM's model is the inner model; a method file's wraps it
+        text += (f'model = dict({setting.inner})\n' if method == 'erm' else f'model = dict(model=dict({setting.inner}))\n')
     return text
 
 
