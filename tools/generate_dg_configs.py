@@ -218,7 +218,8 @@ def leaf_file(method: str, model: str, setting: Setting) -> str:
     text = (f"# {setting.title}: {METHOD_NAMES[method]}, {model}.\n"
             f"_base_ = ['{up}_base_/settings/{setting.name}.py',\n          '{base}']\n")
     if setting.inner:  # ERM's model is the inner model; a method file's wraps it
-        text += (f'model = dict({setting.inner})\n' if method == 'erm' else f'model = dict(model=dict({setting.inner}))\n')
+        inner = setting.inner if method == 'erm' else f'model=dict({setting.inner})'
+        text += f'model = dict({inner})\n'
     return text
 
 
@@ -226,7 +227,8 @@ ABLATIONS = {'no-mse': ['ortho', 'reverse'], 'no-ortho': ['mse', 'reverse'], 'no
 
 
 def ablation_file(leaf: str, method: str, drop: str) -> str:
-    return (f"# Table 6: {METHOD_NAMES[method]} without the '{drop[3:]}' dictionary loss; all else as the full method.\n"
+    return (f"# Table 6: {METHOD_NAMES[method]} without the '{drop[3:]}' dictionary loss; all else as the full "
+            "method.\n"
             f"_base_ = ['../{leaf}']\nmodel = dict(slim=dict(losses={ABLATIONS[drop]!r}))\n")
 
 
