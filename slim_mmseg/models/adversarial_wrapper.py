@@ -22,51 +22,22 @@ drew that loss) averages into the real frequency of that category over the windo
 window average is again a mean weight. MessageHub runtime info would avoid the averaging but is
 not written to the scalar backends (JSON, TensorBoard), where the draws are wanted.
 """
-import hashlib
 from contextlib import nullcontext
 from typing import Callable, ContextManager, Dict, Optional, Sequence, Tuple, Union
 
 import torch
-from mmengine.dist import broadcast_object_list, get_dist_info, is_distributed
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapper
 from torch import Tensor, nn
 
-from slim_mmseg.core import RandomStreams, seeded_generator
+from slim_mmseg.core import RandomStreams
+from slim_mmseg.core.random_streams import shared_seed
 from slim_mmseg.core.slim_term import check_scale
 from .wrapped_model import build_wrapped_model
 
 # mmseg's default_runtime.py: LoggerHook(interval=50); the SLIM ratio is measured that often.
 DEFAULT_LOG_INTERVAL = 50
-
-
-def derived_streams(seed: int, decisions: Sequence[str] = (), noise: Sequence[str] = ()) -> RandomStreams:
-    """Streams seeded from (``seed``, stream name) by a stable hash; ``noise`` streams also mix in
-    the distributed rank (N ranks draw N different noises), ``decisions`` streams do not (they
-    decide which collectives run and must agree on every rank). The contract of the core's
-    ``RandomStreams.derived``; this body becomes that one call once the core has it."""
-    rank, _ = get_dist_info()
-    generators = {name: seeded_generator(_stable_seed(seed, name)) for name in decisions}
-    generators.update((name, seeded_generator(_stable_seed(seed, name, rank))) for name in noise)
-    return RandomStreams(**generators)
-
-
-def _stable_seed(seed: int, name: str, rank: Optional[int] = None) -> int:
-    key = f'{int(seed)}/{name}' + ('' if rank is None else f'/rank{rank}')
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], 'little') & (2 ** 63 - 1)
-
-
-def run_seed() -> int:
-    """The run's seed (``torch.initial_seed()``, set by mmengine), rank 0's on every rank.
-
-    Not mmengine's ``sync_random_seed()``: that broadcasts a fresh random number, so a run's streams
-    would not follow from its configured seed; rank 0's initial seed is the configured one even with
-    ``randomness.diff_rank_seed=True``."""
-    seed = [torch.initial_seed()]
-    if is_distributed():
-        broadcast_object_list(seed)
-    return int(seed[0])
 
 
 def slim_settings(slim: Optional[dict], seed: Optional[int]) -> Tuple[Optional[dict], str, Optional[int]]:
@@ -122,7 +93,8 @@ class AdversarialWrapper(BaseModel):
 
     Args:
         model: config of the wrapped segmentor or classifier.
-        seed: run seed the random streams derive from (default: the run's seed, rank 0's).
+        seed: run seed the random streams derive from (default: the run's seed as rank 0 has it,
+            :func:`~slim_mmseg.core.random_streams.shared_seed`: identical on every rank).
         log_interval: every this many iterations (``(iter + 1) % log_interval == 0``, ``iter``
             from mmengine's MessageHub) the step also measures SLIM's strength (the ratio of
             ``||lambda grad L_dict||`` to ``||grad L_task||``); mmseg's logging interval by default.
@@ -145,7 +117,7 @@ class AdversarialWrapper(BaseModel):
         if log_interval < 1:
             raise ValueError(f'log_interval must be >= 1, got {log_interval}')
         self.log_interval = int(log_interval)
-        self.seed = run_seed() if seed is None else int(seed)
+        self.seed = shared_seed(seed)
         self.random_streams = RandomStreams()
         self.register_buffer('nonfinite_count', torch.zeros((), dtype=torch.int64))
 
@@ -167,7 +139,7 @@ class AdversarialWrapper(BaseModel):
 
     def use_streams(self, decisions: Sequence[str] = (), noise: Sequence[str] = ()) -> None:
         """Set :attr:`random_streams` to these streams, derived from the wrapper's seed."""
-        self.random_streams = derived_streams(self.seed, decisions, noise)
+        self.random_streams = RandomStreams.derived(self.seed, decisions=decisions, noise=noise)
 
     def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
         return self.model(inputs, data_samples, mode=mode)

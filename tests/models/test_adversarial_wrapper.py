@@ -15,7 +15,7 @@ from mmseg.registry import MODELS
 from seg_batch import random_seg_batch
 from slim_mmseg.core import SLIMDraw
 from slim_mmseg.models import AdversarialWrapper, network_of
-from slim_mmseg.models.adversarial_wrapper import derived_streams, slim_log_vars
+from slim_mmseg.models.adversarial_wrapper import slim_log_vars
 from mmseg.utils import register_all_modules
 
 register_all_modules(init_default_scope=True)
@@ -104,26 +104,25 @@ def test_gradient_accumulation_is_refused_before_any_work(name):
         model.train_step(BATCHES[name](), optim)
 
 
-def test_streams_are_seeded_by_name_decisions_agree_across_ranks_noise_does_not(monkeypatch):
-    from slim_mmseg.models import adversarial_wrapper
-    first = derived_streams(0, decisions=('slim',), noise=('random_start',))
-    again = derived_streams(0, decisions=('slim',), noise=('random_start',))
-    other = derived_streams(1, decisions=('slim',), noise=('random_start',))
-    states = {n: first[n].get_state() for n in ('slim', 'random_start')}
+@pytest.mark.parametrize('name', ['AdversarialTraining', 'SLIMAdvStyle'])
+def test_streams_are_seeded_by_name_decisions_agree_across_ranks_noise_does_not(name, monkeypatch):
+    from slim_mmseg.core import random_streams
+    model = BUILDERS[name]()
+    states = {n: model.random_streams[n].get_state() for n in ('slim', 'random_start')}
     assert not torch.equal(states['slim'], states['random_start'])
-    assert all(torch.equal(states[n], again[n].get_state()) for n in states)
-    assert not any(torch.equal(states[n], other[n].get_state()) for n in states)
-    monkeypatch.setattr(adversarial_wrapper, 'get_dist_info', lambda: (3, 4))
-    rank3 = derived_streams(0, decisions=('slim',), noise=('random_start',))
-    assert torch.equal(rank3['slim'].get_state(), states['slim'])
-    assert not torch.equal(rank3['random_start'].get_state(), states['random_start'])
+    assert all(torch.equal(states[n], BUILDERS[name]().random_streams[n].get_state()) for n in states)
+    monkeypatch.setattr(random_streams, 'distributed_rank', lambda: 3)
+    rank3 = BUILDERS[name]()
+    assert torch.equal(rank3.random_streams['slim'].get_state(), states['slim'])
+    assert not torch.equal(rank3.random_streams['random_start'].get_state(), states['random_start'])
 
 
 def test_style_augmented_slim_stream_no_longer_shares_the_first_style_modules_seed():
     model = asa()
     module = model.augmentation.module_at('backbone.layer1')
-    assert not torch.equal(torch.rand(16, generator=copy.deepcopy(module.generator)),
-                           torch.rand(16, generator=copy.deepcopy(model.random_streams['slim'])))
+    slim_draws = torch.rand(16, generator=copy.deepcopy(model.random_streams['slim']))
+    for stream in ('decisions', 'noise'):
+        assert not torch.equal(torch.rand(16, generator=copy.deepcopy(module.streams[stream])), slim_draws)
     assert model.slim.sampler.generator is model.random_streams['slim']
 
 

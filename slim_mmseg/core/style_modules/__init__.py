@@ -12,11 +12,11 @@ from .gradient_reversal import reverse_gradient
 from .insertion import StyleAugmentation, probe_outputs
 from .mixstyle import MixStyle
 from .padain import PermutedAdaIN
-from .registry import register_style_module, registered_style_modules, style_module_class
+from .registry import STYLE_MODULES
 from .slim_control import AdversarialCapture, ControlStep, SLIMControlFactors, average_over_ranks
 
 __all__ = [
     'ASA', 'BRANCHES', 'StyleModule', 'DSU', 'reverse_gradient', 'StyleAugmentation', 'probe_outputs',
-    'MixStyle', 'PermutedAdaIN', 'register_style_module', 'registered_style_modules',
-    'style_module_class', 'AdversarialCapture', 'ControlStep', 'SLIMControlFactors', 'average_over_ranks',
+    'MixStyle', 'PermutedAdaIN', 'STYLE_MODULES', 'AdversarialCapture', 'ControlStep', 'SLIMControlFactors',
+    'average_over_ranks',
 ]
