@@ -20,7 +20,9 @@ window is no draw at all (``slim_loss: 0.7000``). An indicator per category (``s
 drew that loss) averages into the real frequency of that category over the window, and with
 ``window_size=1`` it is this step's draw. ``slim_lambda`` is the mean weight over the batch, whose
 window average is again a mean weight. MessageHub runtime info would avoid the averaging but is
-not written to the scalar backends (JSON, TensorBoard), where the draws are wanted.
+not written to the scalar backends (JSON, TensorBoard), where the draws are wanted. ``slim_ratio``
+(SLIM's strength) is measured at the end of each logging interval only (it costs a backward in the
+attacks), so its printed window average spans that many measurements.
 """
 from contextlib import nullcontext
 from typing import Callable, ContextManager, Dict, Optional, Sequence, Tuple, Union
@@ -84,7 +86,7 @@ def slim_strength_log_vars(ratio: Optional[Tensor], zero_gradients: Optional[Ten
         if finite.numel():
             log_vars['slim_ratio'] = finite.median().cpu()
     if zero_gradients is not None:
-        log_vars['slim_zero_gradients'] = zero_gradients.detach().float().cpu()
+        log_vars['slim_zero_gradients'] = zero_gradients.detach().float()  # no host read here
     return log_vars
 
 
