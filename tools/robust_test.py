@@ -4,7 +4,8 @@
         [--eps 8/255] [--num-samples N] [--batch-size B] [--work-dir DIR] [--seed S]
         [--pgd-step-size 2/255] [--autoattack-version standard] [--lafeat-layers L ...]
         [--lafeat-steps 100] [--lafeat-train-samples 5000] [--lafeat-epochs 50]
-        [--ssa-feature-layer pool] [--ssa-steps 150] [--ssa-batch-size B] [--cfg-options K=V ...]
+        [--ssa-feature-layer pool] [--ssa-steps 150] [--ssa-batch-size B] [--device cuda]
+        [--cfg-options K=V ...]
 
 Classifiers: the first N images of the config's test set (in order), attacked batch by batch; a
 table of accuracy per attack (over all N), mean L-inf / L2 of the perturbations, and the worst
@@ -17,7 +18,8 @@ checkpoint in ``WORK_DIR/lafeat_heads/``. Segmentors: ``clean`` and ``pgd<n>`` t
 Written: ``WORK_DIR/robust_test_<timestamp>.json`` (settings, checkpoint SHA-256, summary,
 per-sample correctness, check messages). The checkpoint is read with ``torch.load(weights_only=True)``
 and the project's allow-list (slim_mmseg.engine.checkpoint_safety); its weights must match the
-config's model exactly (mismatched keys are named).
+config's model exactly (mismatched keys are named). ``--device`` (default: CUDA when available)
+is where the model, the images and the attacks run, for classifiers and segmentors alike.
 """
 import argparse
 import json
@@ -41,6 +43,7 @@ from slim_mmseg.attacks import (ATTACKS, WORST_CASE, build_attack, default_lafea
                                 evaluate_attacks, file_sha256, format_table, load_or_train_heads, masking_checks,
                                 parse_epsilon)
 from slim_mmseg.engine import load_cli_config  # noqa: E402
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.evaluation.robust_accuracy import SEGMENTATION_ATTACK, unwrap_model  # noqa: E402
 
 GRADIENT_ATTACKS = ('pgd20', 'autoattack', 'lafeat')
@@ -68,6 +71,7 @@ def parse_args(argv=None):
     parser.add_argument('--ssa-steps', type=int, default=150, help='Adam steps of SSA (reference: 150)')
     parser.add_argument('--ssa-batch-size', type=int, help='SSA batch (negatives come from the batch); '
                         'default: --batch-size')
+    add_device_argument(parser)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
     return parser.parse_args(argv)
 
@@ -163,6 +167,8 @@ def run_segmentation(args, cfg, load_checkpoint):
                                         for n in args.attacks if n != 'clean'})
     runner = Runner.from_cfg(cfg)
     load_checkpoint(runner.model)
+    # mmengine's Runner puts the model on its own choice of device; --device decides.
+    runner.model.to(args.device)
     return {key: float(value) for key, value in runner.test().items()}
 
 
@@ -182,13 +188,14 @@ def main(argv=None):
     task_model = unwrap_model(model)
     record = dict(config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint), checkpoint_sha256=sha,
                   attacks=list(args.attacks), eps=eps, eps_text=args.eps, seed=args.seed,
-                  num_samples=args.num_samples, batch_size=args.batch_size)
+                  num_samples=args.num_samples, batch_size=args.batch_size, device=str(args.device))
     if isinstance(task_model, BaseSegmentor):
         record['metrics'] = run_segmentation(args, cfg, lambda m: load_matching_checkpoint(m, args.checkpoint))
         table = '\n'.join(f'{key:<40} {value:.2f}' for key, value in record['metrics'].items()
                           if isinstance(value, float))
     else:
         load_matching_checkpoint(model, args.checkpoint)
+        model.to(args.device)
         summary, per_sample, checks = run_classification(args, cfg, task_model.eval(), eps, sha, work_dir)
         record.update(summary=summary, per_sample_correct=per_sample, checks=checks, check_warnings=len(checks))
         table = format_table(summary)

@@ -80,7 +80,8 @@ class LAFEAT(Attack):
         adversarial = adversarial.detach().requires_grad_()
         with torch.enable_grad(), capture_output(self.module) as captured:
             logits = self.model(adversarial)
-            head_logits = self.head(captured.feature)
+            # Heads are loaded on the CPU (lafeat_heads.load_heads): they run where the features are.
+            head_logits = self.head.to(captured.feature.device)(captured.feature)
             correct = logits.argmax(dim=1) == labels
             mask = (correct & (head_logits.argmax(dim=1) == labels)).float().unsqueeze(1)
             mixed = beta * mask * head_logits / margin(head_logits) + (1 - beta * mask) * logits / margin(logits)

@@ -14,13 +14,15 @@ Defaults and where they come from:
   reproduce their numbers;
 - ``random_start = 'uniform'``: ``x + U(-eps, eps)``, TRADES' script (``random.uniform_(-eps, eps)``).
 
+The random start is drawn by a CPU generator and copied to the images' device, so a seed gives the
+same starts on the CPU and on CUDA (and the same as ``AdversarialTestLoop``'s).
+
 Example::
 
     attack = PGD(model, eps=8 / 255, steps=20, step_size=2 / 255, seed=0)
     adversarial = attack(images, labels)      # images (N, C, H, W) in [0, 1], labels (N,)
     # segmentation: logits (N, K, H, W), labels (N, H, W), e.g. ignore_index=255
 """
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -55,10 +57,6 @@ class PGD(Attack):
         def objective(adversarial: Tensor) -> Tensor:
             return F.cross_entropy(self.model(adversarial), labels, ignore_index=self.ignore_index)
 
-        generator = seeded_generator(self.seed)
-        if images.device.type != 'cpu':
-            generator = torch.Generator(device=images.device)
-            generator.manual_seed(self.seed)
         result = ascend(self.model, images, self.perturbation, objective, steps=self.steps,
-                        step_size=self.step_size, norm_mode='eval', generator=generator)
+                        step_size=self.step_size, norm_mode='eval', generator=seeded_generator(self.seed))
         return result.inputs
