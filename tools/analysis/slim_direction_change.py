@@ -92,7 +92,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, 'w') as out:
             json.dump(dict(config=args.config, checkpoint=args.checkpoint, random_start=random_start,
-                           records=records), out, indent=2)
+                           device=str(args.device), records=records), out, indent=2)
 
 
 if __name__ == '__main__':
