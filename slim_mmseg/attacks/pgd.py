@@ -59,4 +59,5 @@ class PGD(Attack):
 
         result = ascend(self.model, images, self.perturbation, objective, steps=self.steps,
                         step_size=self.step_size, norm_mode='eval', generator=seeded_generator(self.seed))
+        result.warn_if_stopped('PGD')
         return result.inputs

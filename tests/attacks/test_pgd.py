@@ -71,9 +71,9 @@ def test_random_start_comes_from_a_cpu_generator_whatever_the_device(digits, mon
 def test_cuda_random_start_equals_the_cpu_one(digits):
     model, _, test = digits
     images, labels = test[0][:16], test[1][:16]
-    cpu_start = PGD(model, eps=8 / 255, steps=0, seed=5)(images, labels)
+    cpu_start = PGD(model, eps=8 / 255, steps=1, step_size=0.0, seed=5)(images, labels)
     cuda_model = copy.deepcopy(model).cuda()
-    cuda_start = PGD(cuda_model, eps=8 / 255, steps=0, seed=5)(images.cuda(), labels.cuda())
+    cuda_start = PGD(cuda_model, eps=8 / 255, steps=1, step_size=0.0, seed=5)(images.cuda(), labels.cuda())
     assert cuda_start.device.type == 'cuda'
     assert torch.equal(cuda_start.cpu(), cpu_start) and not torch.equal(cpu_start, images)
     attacked = PGD(cuda_model, eps=32 / 255, steps=5, step_size=8 / 255, seed=5)(images.cuda(), labels.cuda())
