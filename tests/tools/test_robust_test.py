@@ -119,7 +119,7 @@ def test_checkpoint_with_code_is_refused(tiny_classifier, tmp_path):
 
 @pytest.mark.parametrize('args, error, message', [
     (['--eps', '8'], ValueError, 'not 8'),
-    (['--attacks', 'clean', 'fgsm'], KeyError, 'valid attacks: clean, pgd20'),
+    (['--attacks', 'clean', 'fgsm'], KeyError, 'registered attacks: autoattack, clean, lafeat, pgd20, ssa, ssah'),
     (['--attacks', 'lafeat', '--num-samples', '2'], ValueError, 'give --lafeat-layers'),
 ])
 def test_bad_input(tiny_classifier, tmp_path, args, error, message):
