@@ -238,3 +238,15 @@ def test_device_reads_per_training_step_within_budget(name):
     count = sum(reads.device_reads.values())
     print(f'\n{name}: {count} device-to-host reads per step (budget {BUDGETS[name]})\n{describe(reads)}')
     assert count <= BUDGETS[name], f'{name}: {count} reads > {BUDGETS[name]}:\n{describe(reads)}'
+
+
+@pytest.mark.parametrize('dataset_file', ['cifar10_at.py', 'cifar10c.py', 'pacs.py', 'domainbed_image_folders.py',
+                                          'gta5_to_cityscapes_bdd100k_mapillary.py',
+                                          'gta5_1280x720_to_cityscapes_1024x512.py'])
+def test_paper_scale_loaders_pin_their_batches(dataset_file):
+    """Pinned host memory lets the batch copy to the GPU overlap with compute (paper-scale datasets)."""
+    from mmengine.config import Config
+    from tiny_experiment import REPO_ROOT
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / '_base_' / 'datasets' / dataset_file))
+    loaders = [cfg[key] for key in ('train_dataloader', 'val_dataloader', 'test_dataloader') if cfg.get(key)]
+    assert loaders and all(loader.get('pin_memory') is True for loader in loaders)
