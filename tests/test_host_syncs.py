@@ -199,7 +199,8 @@ def describe(reads: HostReads) -> str:
     lines = []
     for (kind, (path, function, line)), count in sorted(reads.counts.items(), key=lambda item: item[0][1]):
         why = host_tensor_reason((path, function, line))
-        lines.append(f'  {count:>3} x {kind:<28} {path}:{line} ({function})' + (f'  [not counted: {why}]' if why else ''))
+        note = f'  [not counted: {why}]' if why else ''
+        lines.append(f'  {count:>3} x {kind:<28} {path}:{line} ({function}){note}')
     return '\n'.join(lines)
 
 

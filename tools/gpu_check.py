@@ -156,7 +156,8 @@ def format_table(card: str, rows: Sequence[dict]) -> str:
              '|---|---|---|---|---|---|']
     for row in rows:
         if row.get('error'):
-            lines.append(f"| {row['run']} | {row['precision']} | {row['iterations']} | FAILED: {row['error']} | - | - |")
+            lines.append(f"| {row['run']} | {row['precision']} | {row['iterations']} | FAILED: {row['error']} "
+                         '| - | - |')
             continue
         memory = '-' if row['peak_mib'] is None else f"{row['peak_mib']:.0f}"
         speedup = (f"{fp32[row['run']] / row['step_s']:.2f}x" if row['precision'] != 'fp32' and row['run'] in fp32

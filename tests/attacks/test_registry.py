@@ -54,7 +54,8 @@ def test_every_attack_builds_from_its_own_command_line_options(name, digits, tmp
                          'block2', '--lafeat-steps', '7', '--lafeat-train-samples', '64', '--lafeat-epochs', '1',
                          '--ssa-feature-layer', 'pool', '--ssa-steps', '9', '--ssa-batch-size', '5'])
     requested = []
-    context = AttackContext(model=model, seed=4, work_dir=tmp_path, checkpoint='epoch_3.pth', checkpoint_sha256='ab' * 32,
+    context = AttackContext(model=model, seed=4, work_dir=tmp_path, checkpoint='epoch_3.pth',
+                            checkpoint_sha256='ab' * 32,
                             train_images=lambda count: requested.append(count) or train[0][:count])
     attack = build_attack(name, model, eps=8 / 255, **ATTACKS.get(name).options_from_args(args, context))
     expected = {

@@ -54,7 +54,8 @@ def test_slurm_test_passes_config_and_checkpoint(fake_srun):
                                               '--launcher=slurm', '--work-dir', 'w']
 
 
-@pytest.mark.parametrize('script, args', [('slurm_train.sh', ['gpu', 'job']), ('slurm_test.sh', ['gpu', 'job', 'c.py'])])
+@pytest.mark.parametrize('script, args', [('slurm_train.sh', ['gpu', 'job']),
+                                          ('slurm_test.sh', ['gpu', 'job', 'c.py'])])
 def test_missing_arguments_print_the_usage(script, args, fake_srun):
     result = run(script, *args, env=fake_srun)
     assert result.returncode == 2 and 'usage:' in result.stderr and result.stdout == ''

@@ -136,6 +136,9 @@ def test_amp_dtype_without_amp_is_refused(tmp_path):
                          'float16', '--work-dir', str(tmp_path)])
 
 
-def test_launcher_slurm_is_accepted():
-    args = load_train_tool().parse_args(['config.py', '--launcher', 'slurm', '--amp', '--amp-dtype', 'bfloat16'])
-    assert (args.launcher, args.amp, args.amp_dtype) == ('slurm', True, 'bfloat16')
+def test_amp_dtype_parses_and_defaults_to_auto():
+    train_tool = load_train_tool()
+    assert train_tool.parse_args(['config.py', '--amp']).amp_dtype == 'auto'
+    assert train_tool.parse_args(['config.py', '--amp', '--amp-dtype', 'bfloat16']).amp_dtype == 'bfloat16'
+    with pytest.raises(SystemExit):
+        train_tool.parse_args(['config.py', '--amp', '--amp-dtype', 'half'])
