@@ -73,10 +73,11 @@ def settings(run: str, tiny: bool) -> RunSettings:
 
 def write_fake_cifar10(root: Path, images: int, seed: int = 0) -> Path:
     """CIFAR-10's python pickles (``data_batch_1..5``, ``test_batch``) holding ``images`` random
-    training images in all (a multiple of 5) and 10 test images."""
+    training images in all, spread over the five training files, and 10 test images."""
     rng = np.random.default_rng(seed)
     root.mkdir(parents=True, exist_ok=True)
-    for name, count in [(f'data_batch_{i}', images // 5) for i in range(1, 6)] + [('test_batch', 10)]:
+    counts = [images // 5 + (index < images % 5) for index in range(5)]
+    for name, count in [(f'data_batch_{i + 1}', counts[i]) for i in range(5)] + [('test_batch', 10)]:
         data = rng.integers(0, 256, (count, 3072), dtype=np.uint8)
         labels = [int(v) for v in rng.integers(0, 10, count)]
         with open(root / name, 'wb') as batch:
@@ -198,7 +199,11 @@ def run_logged(command: List[str], log: Path, env: dict, timeout: int) -> Option
                                   timeout=timeout).returncode
         except subprocess.TimeoutExpired:
             return f'timed out after {timeout} s (log: {log})'
-    return None if code == 0 else f'exit {code} (log: {log})'
+    if code == 0:
+        return None
+    tail = log.read_text().splitlines()[-15:]
+    print(f'{" ".join(command[1:3])} failed (exit {code}); the end of {log}:\n' + '\n'.join(tail), file=sys.stderr)
+    return f'exit {code} (log: {log})'
 
 
 def train_rows(args, out: Path, env: dict) -> List[dict]:

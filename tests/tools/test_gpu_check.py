@@ -69,6 +69,8 @@ def test_fakes_load_through_the_configs_datasets(tmp_path):
     init_default_scope('mmseg')
     cifar = tool.run_config('cifar10-slim-at', tool.write_fake_cifar10(tmp_path / 'cifar', 3200), tiny=False)
     assert len(DATASETS.build(cifar.train_dataloader.dataset)) == 3200    # one epoch = 50 iterations of 64
+    tiny = tool.run_config('cifar10-slim-at', tool.write_fake_cifar10(tmp_path / 'tiny', 4), tiny=True)
+    assert len(DATASETS.build(tiny.train_dataloader.dataset)) == 4 and tiny.train_dataloader.batch_size == 2
     gta5 = tool.run_config('asa-slim-deeplab-512', tool.write_fake_gta5(tmp_path / 'gta5', 2, size=(128, 70)),
                            tiny=True)
     sample = DATASETS.build(gta5.train_dataloader.dataset)[0]
