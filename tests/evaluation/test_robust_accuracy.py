@@ -65,7 +65,7 @@ def test_classifier_accuracy_per_attack_and_worst_case(tmp_path):
 
 
 def test_classifier_bad_attack_name_and_units(tmp_path):
-    with pytest.raises(KeyError, match='valid attacks'):
+    with pytest.raises(KeyError, match=r"unknown attack 'pgd' \(did you mean 'pgd20'\?\); registered: "):
         classifier_runner(tmp_path, dict(type='RobustTestLoop', attacks=['pgd'])).test()
     with pytest.raises(ValueError, match='not 8'):
         classifier_runner(tmp_path, dict(type='RobustTestLoop', eps=8)).test()
