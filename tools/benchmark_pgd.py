@@ -28,12 +28,8 @@ from mmseg.registry import MODELS  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.attacks import PGD  # noqa: E402
-<<<<<<< HEAD
-from slim_mmseg.models import network_of  # noqa: E402
-=======
 from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.models import network_of  # noqa: E402
->>>>>>> gpu-tools
 
 DEFAULT_CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'fashion_mnist_at',
                           'smallcnn_pgd-at.py')
@@ -66,13 +62,8 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     init_default_scope('mmseg')
     torch.manual_seed(0)
-<<<<<<< HEAD
-    model = network_of(MODELS.build(Config.fromfile(args.config).model)).eval()
-    images = torch.rand(args.batch_size, *args.image_shape)
-=======
     model = network_of(MODELS.build(Config.fromfile(args.config).model)).to(args.device).eval()
     images = torch.rand(args.batch_size, *args.image_shape).to(args.device)
->>>>>>> gpu-tools
     with torch.no_grad():
         labels = model(images).argmax(dim=1)
     ours = PGD(model, eps=8 / 255, steps=args.steps, step_size=2 / 255, random_start='uniform')

@@ -30,11 +30,8 @@ from mmseg.registry import MODELS  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401  (registers the project's models and datasets)
-<<<<<<< HEAD
 from slim_mmseg.models import StyleAugmented, network_of  # noqa: E402
-=======
 from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
->>>>>>> gpu-tools
 
 Batch = Tuple[Tensor, Tensor]
 
