@@ -223,9 +223,6 @@ def test_the_counter_sees_every_kind_of_read_once():
 
 
 OVER_BUDGET = {
-    'PGD-10-AT': '3 reads: core/perturbations/pixel.py check_unit_range tests min and max in two bool() reads '
-                 '(one if tested together); models/adversarial_training.py logs float(self.nonfinite_steps) '
-                 'every step',
     'AdvStyle-Zhong': '6 reads: mmseg\'s decode-head accuracy in all three loss passes, the inner loop\'s '
                       'included (2 boolean-mask indexings each)',
 }

@@ -69,9 +69,10 @@ def slim_log_vars(draw, layers: Sequence[str], losses: Sequence[str]) -> Dict[st
     that drew it) and ``slim_lambda`` (mean weight) of one draw; see the module docstring."""
     log_vars = {f'slim_layer/{layer}': torch.tensor(float(index == draw.layer_index))
                 for index, layer in enumerate(layers)}
-    shares = torch.bincount(draw.loss_indices.cpu(), minlength=len(losses)).float() / draw.loss_indices.numel()
+    # The draw's tensors are CPU tensors of the sampler's CPU generator: no device read here.
+    shares = torch.bincount(draw.loss_indices, minlength=len(losses)).float() / draw.loss_indices.numel()
     log_vars.update((f'slim_loss/{loss}', shares[index]) for index, loss in enumerate(losses))
-    log_vars['slim_lambda'] = draw.weights.float().mean().cpu()
+    log_vars['slim_lambda'] = draw.weights.float().mean()
     return log_vars
 
 

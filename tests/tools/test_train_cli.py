@@ -132,7 +132,7 @@ def test_amp_run_logs_its_dtype(tiny_training_run):
 def test_amp_dtype_without_amp_is_refused(tmp_path):
     train_tool = load_train_tool()
     with pytest.raises(ValueError, match='pass --amp too'):
-        train_tool.main([str(REPO_ROOT / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'), '--amp-dtype',
+        train_tool.main([str(REPO_ROOT / 'configs/demo/erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'), '--amp-dtype',
                          'float16', '--work-dir', str(tmp_path)])
 
 
