@@ -52,7 +52,7 @@ from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIMTerm, ascend,
+from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIMTerm, ascend, capture_output,
                              check_ascent, check_unit_range, resolve_module, seeded_generator)
 from slim_mmseg.core.batchnorm import evaluation_mode
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
@@ -68,7 +68,7 @@ class AdversarialTraining(BaseModel):
     Args:
         model: config of the wrapped classifier (``forward(inputs, mode='tensor')`` -> logits,
             data samples with ``gt_label``).
-        objective: ``dict(type='PGDAT' | 'TRADES' | 'MART', **arguments)``.
+        objective: ``dict(type='PGDAT' | 'TRADES' | 'MART' | 'PGDCS', **arguments)``.
         attack: ``eps`` (default 8/255), ``step_size`` (2/255), ``steps`` (10), ``norm``
             (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
             ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
@@ -109,6 +109,8 @@ class AdversarialTraining(BaseModel):
         if self.sampler is not None:
             for layer in self.sampler.layers:
                 resolve_module(self.model, layer, role='SLIM layer')
+        if self.objective.attack_uses_clean_feature:
+            resolve_module(self.model, self.objective.attack_uses_clean_feature, role='attack feature layer')
         streams = dict(random_start=seeded_generator(seed))
         if self.sampler is not None:
             streams['slim'] = self.sampler.generator
@@ -161,14 +163,22 @@ class AdversarialTraining(BaseModel):
         """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1]."""
         draw = self.sampler.draw() if self.sampler is not None else None
         clean_logits, slim_term = None, None
-        if self.objective.attack_uses_clean_logits or draw is not None:
+        # PGD-CS's attack compares a layer's features (see AdversarialObjective.attack_uses_clean_feature).
+        feature_layer = self.objective.attack_uses_clean_feature
+        feature_module = self.model.get_submodule(feature_layer) if feature_layer else None
+        if self.objective.attack_uses_clean_logits or draw is not None or feature_module is not None:
             with torch.no_grad(), evaluation_mode(self.model), \
-                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term:
+                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term, \
+                    capture_output(feature_module, detach=True) as clean_feature:
                 clean_logits = self.model(inputs, mode='tensor').detach()
             slim_term = term
 
         def attack_loss(adversarial_inputs: Tensor) -> Tensor:
-            return self.objective.attack_loss(self.model(adversarial_inputs, mode='tensor'), labels, clean_logits)
+            with capture_output(feature_module) as adversarial_feature:
+                adv_logits = self.model(adversarial_inputs, mode='tensor')
+            features = (dict(clean_feature=clean_feature.feature, adversarial_feature=adversarial_feature.feature)
+                        if feature_module is not None else {})
+            return self.objective.attack_loss(adv_logits, labels, clean_logits, **features)
 
         result = ascend(self.model, inputs, self.perturbation, attack_loss, steps=self.steps,
                         step_size=self.step_size, norm_mode=ATTACK_NORM_MODE, slim=slim_term,

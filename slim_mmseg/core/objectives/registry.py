@@ -4,9 +4,11 @@ from typing import Dict, Type
 from .base import AdversarialObjective
 from .mart import MART
 from .pgd_at import PGDAT
+from .pgd_cs import PGDCS
 from .trades import TRADES
 
-OBJECTIVES: Dict[str, Type[AdversarialObjective]] = {'PGDAT': PGDAT, 'TRADES': TRADES, 'MART': MART}
+OBJECTIVES: Dict[str, Type[AdversarialObjective]] = {'PGDAT': PGDAT, 'TRADES': TRADES, 'MART': MART,
+                                                     'PGDCS': PGDCS}
 
 
 def build_objective(config: dict) -> AdversarialObjective:
