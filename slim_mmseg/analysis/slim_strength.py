@@ -131,7 +131,7 @@ def clean_features(setting: AscentSetting, layers: Sequence[str]) -> Dict[str, T
     with ExitStack() as stack:
         captured = {layer: stack.enter_context(capture_output(setting.model.get_submodule(layer), detach=True))
                     for layer in layers}
-        with torch.no_grad(), NORM_MODES[setting.norm_mode](setting.model):
+        with torch.no_grad(), NORM_MODES.get(setting.norm_mode)(setting.model):
             setting.clean_forward(setting.inputs)
     return {layer: capture.feature for layer, capture in captured.items()}
 
@@ -141,7 +141,7 @@ def start_gradients(setting: AscentSetting, term: SLIMTerm, seed: int) -> Tuple[
     to the ascended tensors at the random start drawn from ``seed``."""
     generator = torch.Generator(device=setting.inputs.device).manual_seed(seed)
     state = setting.perturbation.start(setting.inputs, generator)
-    with seeded(seed), torch.enable_grad(), NORM_MODES[setting.norm_mode](setting.model), \
+    with seeded(seed), torch.enable_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
             setting.perturbation.perturbed(setting.model, setting.inputs, state) as model_inputs, \
             capture_output(term.module(setting.model)) as captured:
         task = setting.task_loss(model_inputs)
@@ -166,7 +166,7 @@ def run_ascent(setting: AscentSetting, term: Optional[SLIMTerm], seed: int):
 
 def outcome(setting: AscentSetting, result, seed: int) -> Dict[str, float]:
     """Task loss and (with labels) accuracy at the ascent's end point."""
-    with seeded(seed), torch.no_grad(), NORM_MODES[setting.norm_mode](setting.model), \
+    with seeded(seed), torch.no_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
             setting.perturbation.perturbed(setting.model, setting.inputs, result.state) as model_inputs:
         record = dict(attack_loss=float(setting.task_loss(model_inputs)))
         if setting.predict is not None and setting.labels is not None:

@@ -36,6 +36,7 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import Runner, set_random_seed  # noqa: E402
 
 from model_loading import CostClock, checkpoint_state, load_weights, network_weights  # noqa: E402
@@ -209,6 +210,7 @@ def _num(value):
 
 def main(argv=None):
     args = parse_args(argv)
+    init_default_scope('mmseg')
     cfg = load_cli_config(args.config, 'none', args.cfg_options, None)
     set_random_seed(args.seed)
     clock = CostClock()
