@@ -78,9 +78,11 @@ def fixed_draw(layer: str, layer_index: int, losses: Sequence[str], loss_index: 
 
 
 @contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """The global torch generator forked and seeded: stochastic layers draw alike in every run."""
-    with torch.random.fork_rng(devices=[]):
+def seeded(seed: int, device: Optional[torch.device] = None) -> Iterator[None]:
+    """The global torch generators (CPU, and ``device``'s when it is a GPU) forked and seeded:
+    stochastic layers draw alike in every run."""
+    devices = [device] if device is not None and device.type == 'cuda' else []
+    with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 
@@ -141,7 +143,7 @@ def start_gradients(setting: AscentSetting, term: SLIMTerm, seed: int) -> Tuple[
     to the ascended tensors at the random start drawn from ``seed``."""
     generator = torch.Generator(device=setting.inputs.device).manual_seed(seed)
     state = setting.perturbation.start(setting.inputs, generator)
-    with seeded(seed), torch.enable_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
+    with seeded(seed, setting.inputs.device), torch.enable_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
             setting.perturbation.perturbed(setting.model, setting.inputs, state) as model_inputs, \
             capture_output(term.module(setting.model)) as captured:
         task = setting.task_loss(model_inputs)
@@ -159,14 +161,14 @@ def gradients(value: Tensor, tensors: Sequence[Tensor], retain: bool) -> List[Te
 
 def run_ascent(setting: AscentSetting, term: Optional[SLIMTerm], seed: int):
     generator = torch.Generator(device=setting.inputs.device).manual_seed(seed)
-    with seeded(seed):
+    with seeded(seed, setting.inputs.device):
         return ascend(setting.model, setting.inputs, setting.perturbation, setting.task_loss, steps=setting.steps,
                       step_size=setting.step_size, norm_mode=setting.norm_mode, slim=term, generator=generator)
 
 
 def outcome(setting: AscentSetting, result, seed: int) -> Dict[str, float]:
     """Task loss and (with labels) accuracy at the ascent's end point."""
-    with seeded(seed), torch.no_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
+    with seeded(seed, setting.inputs.device), torch.no_grad(), NORM_MODES.get(setting.norm_mode)(setting.model), \
             setting.perturbation.perturbed(setting.model, setting.inputs, result.state) as model_inputs:
         record = dict(attack_loss=float(setting.task_loss(model_inputs)))
         if setting.predict is not None and setting.labels is not None:

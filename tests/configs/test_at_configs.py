@@ -30,8 +30,8 @@ TINY_BACKBONES = {'CIFARResNet': (dict(blocks=(1, 1, 1, 1), base_width=4), 32),
 
 
 # The default run builds the paper-setting and demo configs and trains four of them (Fashion-MNIST
-# TRADES + SLIM, PGD-CS + SLIM and natural; CIFAR-10 PreActResNet-18 AT-AWP with crop + flip); every other config builds and
-# trains under -m slow (the WRN-34-10 builds alone take seconds: 46M parameters).
+# TRADES + SLIM, PGD-CS + SLIM and natural; CIFAR-10 PreActResNet-18 AT-AWP with crop + flip); every
+# other config builds and trains under -m slow (the WRN-34-10 builds alone take seconds: 46M parameters).
 FAST_TRAIN = ('smallcnn_trades_slim', 'preactresnet18_awp-at_anchor', 'smallcnn_pgd-cs-at_slim', 'smallcnn_natural')
 
 

@@ -35,7 +35,8 @@ def test_verdicts_say_when_the_interval_does_not_separate_the_ratio_from_its_tar
     assert RatioInterval(1.2, 1.1, 1.3, 10).verdict(1.05) == 'NOT met'
     assert RatioInterval(1.03, 0.98, 1.08, 10).verdict(1.05) == 'not separated from the target'
     assert RatioInterval(1.03, 0.98, 1.08, 10).describe() == '1.030 [0.980, 1.080]'
-    assert RatioInterval(1.03, 0.98, 1.08, 10).describe(1.05).endswith('(target <= 1.05: not separated from the target)')
+    assert RatioInterval(1.03, 0.98, 1.08, 10).describe(1.05).endswith(
+        '(target <= 1.05: not separated from the target)')
 
 
 def test_bad_rounds_are_refused():

@@ -97,8 +97,11 @@ def first_batch(cfg, wrapper, num_images, seed, device):
 
 
 def candidate_layers(args, cfg, network):
+    """``(layers, losses)``: the command line's, else the config's SLIM settings (``slim.layers`` or
+    StyleAugmented's ``slim_layers``; else the ``slim_stages`` variable of the AT model files), else
+    every intermediate layer and the three losses."""
     slim = cfg.model.get('slim') or cfg.get('slim_stages') or {}
-    layers = args.layers or slim.get('layers') or 'all'
+    layers = args.layers or slim.get('layers') or cfg.model.get('slim_layers') or 'all'
     if isinstance(layers, (list, tuple)) and list(layers) == ['all']:
         layers = 'all'
     return resolve_slim_layers(network, layers, log=print), tuple(args.losses or slim.get('losses') or DEFAULT_LOSSES)
@@ -149,6 +152,10 @@ def control_factor_records(wrapper, inputs, samples, layers, losses, scales, wei
         raise SystemExit(f'{TOOL} on StyleAugmented needs an ASA + SLIM config (slim=dict(...)): SLIM '
                          'acts on ASA\'s control factors through the configured (probed) SLIM layers')
     network, control = wrapper.model, wrapper.slim
+    unprobed = [layer for layer in layers if layer not in control.sampler.layers]
+    if unprobed:
+        raise SystemExit(f'{TOOL}: ASA + SLIM can measure its configured SLIM layers only (the augmentation '
+                         f'probes their order at build time): {unprobed} not in {list(control.sampler.layers)}')
     network.train()
     factors = control.all_factors()
     forced = tuple(1.0 if branch == ADVSTYLE else 0.0 for branch in BRANCHES)
@@ -159,7 +166,7 @@ def control_factor_records(wrapper, inputs, samples, layers, losses, scales, wei
             module.branch_probabilities = forced
             stack.callback(setattr, module, 'branch_probabilities', previous)
         for layer_index, layer in enumerate(layers):
-            with seeded(seed):
+            with seeded(seed, inputs.device):
                 clean = control.clean_reference(layer, lambda: network(inputs, samples, mode='tensor'))
                 with control.adversarial_capture(layer) as record:
                     task = wrapper.parse_losses(network(inputs, samples, mode='loss'))[0]

@@ -73,11 +73,17 @@ def test_asa_control_factors_per_factor_tensor(tmp_path):
     result, table = run(tmp_path, DIGITS / 'wrn16_1_asa-slim.py', '--num-images', '4', '--weights', '-0.5',
                         '--losses', 'reverse')
     assert result['family'] == 'StyleAugmented' and result['factors'] > 0
+    assert result['layers'] == ['backbone.layer1', 'backbone.layer2', 'backbone.layer3']  # the config's slim_layers
     for record in result['records']:
         assert record['factors_reached'] > 0
         if record['scale'] == 'balanced':
             assert record['ratios'] == pytest.approx([0.5] * record['factors_reached'], rel=1e-5)
     assert 'attack loss' not in table
+
+
+def test_asa_refuses_layers_it_did_not_probe(tmp_path):
+    with pytest.raises(SystemExit, match=r"configured SLIM layers only.*\['backbone.conv1'\] not in"):
+        run(tmp_path, DIGITS / 'wrn16_1_asa-slim.py', '--num-images', '2', '--layers', 'backbone.conv1')
 
 
 def test_a_config_of_another_family_is_refused(tmp_path):
