@@ -17,8 +17,9 @@ load affects all alike); the median over rounds is reported per variant, and eve
 the geometric mean of its per-round ratios with a 95 % interval
 (:mod:`slim_mmseg.profiling.paired_ratio`), judged against its target as 'met', 'NOT met' or 'not
 separated from the target' (the interval contains it: more rounds, or a quieter machine). Peak
-memory is then measured per variant over ``--memory-steps`` further steps: the largest growth of tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact
-count of the tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
+memory is then measured per variant over ``--memory-steps`` further steps: the largest growth of
+tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact count of the
+tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
 resident set size, identical runs give identical numbers). A FLOP count of one step per variant
 (convolutions and matrix products, forward and backward) shows the work itself, free of timing
 noise. The printed ratios carry the project's targets: SLIM-AdvStyle <= 1.05x AdvStyle in time and
