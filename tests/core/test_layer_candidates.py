@@ -110,3 +110,14 @@ def test_nothing_to_resolve_names_the_model_and_a_wrong_string_names_the_choices
         resolve_slim_layers(Flat(), 'all')
     with pytest.raises(ValueError, match=r"list of module names or 'all', got 'every'"):
         resolve_slim_layers(Flat(), 'every')
+
+
+@pytest.mark.parametrize('backbone,channels,stem,blocks', [
+    (dict(type='PreActResNet', blocks=(1, 1, 1, 1), base_width=4), 32, 'backbone.conv1', 4),
+    (dict(type='WideResNet', depth=10, widen_factor=1), 64, 'backbone.conv1', 3),
+], ids=['PreActResNet', 'WideResNet'])
+def test_pre_activation_networks_start_at_the_stem_convolution(backbone, channels, stem, blocks):
+    model = classifier(backbone, channels)
+    names = all_intermediate_layers(model)
+    assert names[0] == stem and names[-1] == 'pool' and len(names) == 1 + blocks + 1
+    assert all(features_seen(model, names, lambda: model(torch.rand(2, 3, 32, 32))))
