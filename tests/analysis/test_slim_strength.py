@@ -119,3 +119,19 @@ def test_control_factors_ratio_per_tensor_leaves_out_unreached_factors():
     balanced = control_factor_strength(task, dictionary, -1.0, 'balanced')
     assert balanced['ratios'] == pytest.approx([1.0, 1.0], rel=1e-6)
     assert control_factor_strength(task, [torch.zeros(1, 2)] * 3, 1.0, 'mean')['factors_reached'] == 0
+
+
+@pytest.mark.parametrize('scale', ['mean', 'paper', 'balanced'])
+def test_start_ratio_equals_the_ratio_the_ascent_measures_for_the_training_log(scale):
+    from slim_mmseg.analysis.slim_strength import clean_features, fixed_draw, median
+    from slim_mmseg.core import SLIMTerm, ascend
+    problem = setting(steps=1)
+    feature = clean_features(problem, ['layer1'])['layer1']
+    record = ascent_strength(problem, ['layer1'], LOSSES, scales=(scale, ), weights=(-0.5, ), full_ascent=False)
+    term = SLIMTerm(fixed_draw('layer1', 0, LOSSES, 0, -0.5, 6), feature, scale=scale)
+    generator = torch.Generator().manual_seed(0)
+    measured = ascend(problem.model, problem.inputs, problem.perturbation, problem.task_loss, steps=1,
+                      step_size=problem.step_size, norm_mode='eval', slim=term, generator=generator,
+                      measure_slim_ratio=True).slim_ratio
+    mse = next(r for r in record['records'] if r['loss'] == 'mse')
+    assert mse['median_ratio'] == pytest.approx(median(measured), rel=1e-5)
