@@ -43,10 +43,11 @@ step), ``awp_active``, and with SLIM ``slim_layer``, ``slim_loss`` (indices into
 lists) and ``slim_lambda``. Prediction and testing go to the wrapped model.
 """
 from contextlib import nullcontext
+from functools import partial
 from typing import Callable, ContextManager, Dict, Optional, Union
 
 import torch
-from mmengine.logging import MessageHub
+from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
@@ -55,6 +56,8 @@ from torch import Tensor
 from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIMTerm, ascend, capture_output,
                              check_ascent, check_unit_range, resolve_module, seeded_generator)
 from slim_mmseg.core.batchnorm import evaluation_mode
+from slim_mmseg.core.layer_candidates import resolve_slim_layers
+from slim_mmseg.core.slim_term import check_scale
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
 from .wrapped_model import build_wrapped_model
 
@@ -72,8 +75,10 @@ class AdversarialTraining(BaseModel):
         attack: ``eps`` (default 8/255), ``step_size`` (2/255), ``steps`` (10), ``norm``
             (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
             ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
-        slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, ``losses``,
-            ``lambda_range``), or ``None`` (no SLIM).
+        slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, a list or ``'all'``,
+            see :mod:`slim_mmseg.core.layer_candidates`; ``losses``, ``lambda_range``, ``draw``) and the
+            term's ``scale`` (``'mean'`` default, ``'paper'``, ``'balanced'``; see
+            :mod:`slim_mmseg.core.slim_term`), or ``None`` (no SLIM).
         awp: :class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation` arguments
             (``gamma``, ``warmup_epochs``), or ``None``.
         seed: seed of the attack's and SLIM's generators (default: ``torch.initial_seed()``, the
@@ -104,6 +109,10 @@ class AdversarialTraining(BaseModel):
         check_ascent(self.steps, self.step_size, None, ATTACK_NORM_MODE)
 
         seed = torch.initial_seed() if seed is None else seed
+        slim = dict(slim) if slim is not None else None
+        self.slim_scale = check_scale(slim.pop('scale', 'mean')) if slim is not None else None
+        if slim is not None:
+            slim['layers'] = resolve_slim_layers(self.model, slim['layers'], log=partial(print_log, logger='current'))
         # Distinct seeds: two generators seeded alike would draw the same numbers.
         self.sampler = SLIMSampler(**dict(dict(seed=seed + 1), **slim)) if slim is not None else None
         if self.sampler is not None:
@@ -168,7 +177,8 @@ class AdversarialTraining(BaseModel):
         feature_module = self.model.get_submodule(feature_layer) if feature_layer else None
         if self.objective.attack_uses_clean_logits or draw is not None or feature_module is not None:
             with torch.no_grad(), evaluation_mode(self.model), \
-                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term, \
+                    (SLIMTerm.recording(self.model, draw, scale=self.slim_scale) if draw is not None
+                     else nullcontext()) as term, \
                     capture_output(feature_module, detach=True) as clean_feature:
                 clean_logits = self.model(inputs, mode='tensor').detach()
             slim_term = term

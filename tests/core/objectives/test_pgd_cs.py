@@ -86,3 +86,4 @@ def test_pgd_cs_composes_with_slim_and_a_wrong_layer_fails_at_build_time():
     assert torch.isfinite(result.inputs).all()
     with pytest.raises(ValueError, match="unknown attack feature layer 'backbone.layer5'"):
         build(layer='backbone.layer5')
+

@@ -1,0 +1,40 @@
+"""AdversarialTraining's SLIM settings beyond the sampler's: ``scale`` reaches the attack's SLIM
+term, ``layers='all'`` resolves at build time (and is logged), bad values fail at build time."""
+import pytest
+import torch
+
+import slim_mmseg.openmmlab  # noqa: F401  (registration)
+from mmseg.registry import MODELS
+
+
+def build(slim):
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='AdversarialTraining',
+        model=dict(type='ImageClassifier', num_classes=4, in_channels=32,
+                   backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
+                   data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3)),
+        objective=dict(type='PGDAT'), attack=dict(eps=8 / 255, step_size=2 / 255, steps=2), slim=slim, seed=0))
+
+
+def test_layers_all_and_the_scale_reach_the_attack(monkeypatch):
+    import slim_mmseg.models.adversarial_training as module
+    logged = []
+    monkeypatch.setattr(module, 'print_log', lambda message, logger=None: logged.append(message))
+    model = build(dict(layers='all', lambda_range=(1.0, 1.0), scale='balanced'))
+    assert model.sampler.layers == ('backbone.bn1', 'backbone.layer1.0', 'backbone.layer2.0', 'backbone.layer3.0',
+                                    'backbone.layer4.0', 'pool')
+    assert logged and logged[0].startswith("SLIM layers='all' resolved to 6 layers of ImageClassifier")
+    recorded = []
+    original = module.SLIMTerm.recording.__func__
+    monkeypatch.setattr(module.SLIMTerm, 'recording',
+                        classmethod(lambda cls, *args, **kwargs: recorded.append(kwargs.get('scale'))
+                                    or original(cls, *args, **kwargs)))
+    result, draw = model.attack(torch.rand(4, 3, 8, 8, generator=torch.Generator().manual_seed(1)), torch.arange(4))
+    assert recorded == ['balanced'] and torch.isfinite(result.inputs).all()
+    assert build(dict(layers=['backbone.layer1'])).slim_scale == 'mean'
+
+
+def test_an_unknown_scale_is_refused_at_build_time():
+    with pytest.raises(ValueError, match="unknown SLIM scale 'sum'; valid: mean, paper, balanced"):
+        build(dict(layers=['backbone.layer1'], scale='sum'))
