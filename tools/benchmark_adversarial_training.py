@@ -88,19 +88,6 @@ def variant_cfgs(cfg: Config, base_width: int) -> dict:
     return variants
 
 
-def without_unsupported_scales(variants: dict) -> tuple:
-    """``(variants, note)``: the scale variants are dropped, with a note saying so, when this
-    version of ``AdversarialTraining`` does not take ``slim.scale``."""
-    try:
-        MODELS.build(variants[f'SLIM-PGD-AT-{OTHER_SCALES[-1]}'])
-    except TypeError as error:
-        if 'scale' not in str(error):
-            raise
-        kept = {name: cfg for name, cfg in variants.items() if not name.startswith('SLIM-PGD-AT-')}
-        return kept, f'SLIM-PGD-AT {"/".join(OTHER_SCALES)}: not measured ({error})'
-    return variants, None
-
-
 def build(model_cfg: dict):
     torch.manual_seed(0)
     model = MODELS.build(model_cfg).train()
@@ -188,7 +175,7 @@ def ratio_lines(times: dict, memory: dict, flops: dict, steps: int) -> list:
     lines += [line(f'SLIM-{name}', name, f'SLIM-{name} / {name}', SLIM_TARGET, SLIM_TARGET) for name in METHODS]
     lines += [line(f'SLIM-PGD-AT-{scale}', 'SLIM-PGD-AT', f'SLIM-PGD-AT {scale} / mean',
                    BALANCED_TARGET if scale == 'balanced' else None)
-              for scale in OTHER_SCALES if f'SLIM-PGD-AT-{scale}' in times]
+              for scale in OTHER_SCALES]
     lines += [line('AWP-AT', 'PGD-AT', 'AWP overhead: AWP-AT / PGD-AT'),
               line('AWP-TRADES', 'TRADES', 'AWP overhead: AWP-TRADES / TRADES')]
     return lines
@@ -225,7 +212,7 @@ def main():
     init_default_scope('mmseg')
     cfg = Config.fromfile(args.config)
     num_classes = cfg.model.model.num_classes
-    variants, note = without_unsupported_scales(variant_cfgs(cfg, args.base_width))
+    variants = variant_cfgs(cfg, args.base_width)
     batch = synthetic_batch(args.batch_size, args.channels, args.image_size, num_classes)
     times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps, args.min_rounds,
                                    args.time_budget)
@@ -240,8 +227,6 @@ def main():
     print('time ratios: geometric mean of the per-round ratios [95 % interval]; step (s) above is the median')
     for line in ratio_lines(times, memory, flops, cfg.model.attack.steps):
         print(line)
-    if note:
-        print(note)
     if args.epoch_steps:
         per_step, per_epoch, batch_size = epoch_time(cfg, args.epoch_steps, args.epoch_samples, args.channels,
                                                      args.image_size, num_classes)

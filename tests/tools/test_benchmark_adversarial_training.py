@@ -33,23 +33,17 @@ def test_benchmark_prints_every_variant_and_ratio(monkeypatch, capsys, tmp_path)
     monkeypatch.setattr(tool, 'epoch_time', lambda cfg, steps, samples, *rest: (0.5, 0.5 * samples / 128, 128))
     tool.main()
     output = capsys.readouterr().out
-    # the scale rows need AdversarialTraining's slim.scale; without it the tool says they were not measured
-    scales = tool.without_unsupported_scales(tool.variant_cfgs(Config.fromfile(str(config)), None))[1] is None
     for variant in ('ERM', 'PGD-AT', 'SLIM-PGD-AT', 'TRADES', 'SLIM-TRADES', 'MART', 'SLIM-MART', 'AWP-AT',
-                    'SLIM-AWP-AT', 'AWP-TRADES', 'SLIM-AWP-TRADES') + (('SLIM-PGD-AT-paper', 'SLIM-PGD-AT-balanced')
-                                                                       if scales else ()):
+                    'SLIM-AWP-AT', 'AWP-TRADES', 'SLIM-AWP-TRADES', 'SLIM-PGD-AT-paper', 'SLIM-PGD-AT-balanced'):
         assert any(line.split()[:1] == [variant] for line in output.splitlines()), variant
     assert '2 interleaved rounds' in output
     assert re.search(r'PGD-2-AT / ERM: time \d+\.\d{3} \[\d+\.\d{3}, \d+\.\d{3}\] \(target <= 8.0: ', output)
     # SLIM-X / X: time and memory targets, for the five methods
     assert len(re.findall(r'SLIM-[A-Z-]+ / [A-Z-]+: time .*\(target <= 1.05: .*memory [\d.]+ \(target <= 1.05\)',
                           output)) == 5
-    if scales:
-        assert re.search(r'SLIM-PGD-AT balanced / mean: time .*\(target <= 1.35: (met|NOT met|not separated from '
-                         r'the target)\)', output)
-        assert 'SLIM-PGD-AT paper / mean: time' in output
-    else:
-        assert 'SLIM-PGD-AT paper/balanced: not measured' in output
+    assert re.search(r'SLIM-PGD-AT balanced / mean: time .*\(target <= 1.35: (met|NOT met|not separated from '
+                     r'the target)\)', output)
+    assert 'SLIM-PGD-AT paper / mean: time' in output
     assert 'AWP overhead: AWP-AT / PGD-AT' in output
     assert '3.9 min per epoch of 60000 images' in output
 
