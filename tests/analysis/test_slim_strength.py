@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from slim_mmseg.analysis.slim_strength import (AscentSetting, ascent_strength, control_factor_strength,
-                                               mixed_step, sign_flip_share)
-from slim_mmseg.core import PixelPerturbation
+from slim_mmseg.analysis.slim_strength import (AscentSetting, ascent_strength, clean_features, control_factor_strength,
+                                               fixed_draw, median, mixed_step, sign_flip_share)
+from slim_mmseg.core import PixelPerturbation, SLIMTerm, ascend
 
 LAYERS = ['layer1', 'layer2']
 LOSSES = ('mse', 'ortho', 'reverse')
@@ -123,8 +123,6 @@ def test_control_factors_ratio_per_tensor_leaves_out_unreached_factors():
 
 @pytest.mark.parametrize('scale', ['mean', 'paper', 'balanced'])
 def test_start_ratio_equals_the_ratio_the_ascent_measures_for_the_training_log(scale):
-    from slim_mmseg.analysis.slim_strength import clean_features, fixed_draw, median
-    from slim_mmseg.core import SLIMTerm, ascend
     problem = setting(steps=1)
     feature = clean_features(problem, ['layer1'])['layer1']
     record = ascent_strength(problem, ['layer1'], LOSSES, scales=(scale, ), weights=(-0.5, ), full_ascent=False)
