@@ -19,8 +19,8 @@ dictionary loss, weight ``lambda`` and scale (``'mean'``, ``'paper'``, ``'balanc
 ascent of their own: they are trained with the weights), per factor tensor, since the factors are
 shared by the batch.
 
-Everything runs under a fixed torch seed per evaluation so that stochastic layers (dropout, ASA's
-branch choices) draw alike in the runs that are compared.
+Every evaluation runs under a fixed torch seed, so that stochastic layers (dropout) draw alike in
+the runs that are compared.
 """
 import statistics as stats
 from contextlib import ExitStack, contextmanager
@@ -103,10 +103,9 @@ def mixed_step(task: Sequence[Tensor], dictionary: Sequence[Tensor], weight: flo
     if scale == 'balanced':
         count = task[0].shape[0] if batch_dim else 1
         weights = torch.full((count, ), float(weight)) if batch_dim else torch.tensor(float(weight))
-        mixed, _ = balance(list(task), list(dictionary), weights, batch_dim=batch_dim)
-    else:
-        mixed = [t + weight * d for t, d in zip(task, dictionary)]
-    added = [m - t for m, t in zip(mixed, task)]
+        mixed, balance_stats = balance(list(task), list(dictionary), weights, batch_dim=batch_dim)
+        return mixed, balance_stats.ratio, balance_stats.zero_task
+    added = [weight * d for d in dictionary]
     if batch_dim:
         task_norm, added_norm = per_sample_norms(task), per_sample_norms(added)
     else:  # every tensor on its own (the control factors, shared by the batch)
@@ -114,7 +113,7 @@ def mixed_step(task: Sequence[Tensor], dictionary: Sequence[Tensor], weight: flo
         added_norm = torch.stack([a.detach().float().norm() for a in added])
     zero_task = task_norm == 0
     ratio = torch.where(zero_task, torch.full_like(task_norm, float('nan')), added_norm / task_norm)
-    return mixed, ratio, zero_task
+    return [t + a for t, a in zip(task, added)], ratio, zero_task
 
 
 def sign_flip_share(task: Sequence[Tensor], mixed: Sequence[Tensor]) -> float:
