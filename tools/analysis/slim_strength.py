@@ -50,6 +50,7 @@ from slim_mmseg.core.layer_candidates import resolve_slim_layers  # noqa: E402
 from slim_mmseg.core.slim_term import SLIM_SCALES  # noqa: E402
 from slim_mmseg.core.style_modules.asa import ADVSTYLE, BRANCHES  # noqa: E402
 from slim_mmseg.engine.cli_config import load_cli_config  # noqa: E402
+from slim_mmseg.models.adversarial_training import ATTACK_NORM_MODE  # noqa: E402
 
 TOOL = 'slim_strength'
 DEFAULT_LOSSES = ('mse', 'ortho', 'reverse')
@@ -110,7 +111,7 @@ def candidate_layers(args, cfg, network):
 def pixel_setting(wrapper, inputs, labels):
     """The AdversarialTraining wrapper's training attack (its objective, eval-mode ascent)."""
     network, objective = wrapper.model, wrapper.objective
-    network.eval()
+    network.eval()  # the attack's normalisation mode, ATTACK_NORM_MODE
     feature_layer = objective.attack_uses_clean_feature
     module = network.get_submodule(feature_layer) if feature_layer else None
     with torch.no_grad(), capture_output(module, detach=True) as clean_feature:
@@ -122,8 +123,8 @@ def pixel_setting(wrapper, inputs, labels):
         extra = dict(clean_feature=clean_feature.feature, adversarial_feature=feature.feature) if module else {}
         return objective.attack_loss(logits, labels, clean_logits, **extra)
 
-    return AscentSetting(network, inputs, wrapper.perturbation, task_loss, wrapper.steps, wrapper.step_size, 'eval',
-                         clean_forward=lambda x: network(x, mode='tensor'),
+    return AscentSetting(network, inputs, wrapper.perturbation, task_loss, wrapper.steps, wrapper.step_size,
+                         ATTACK_NORM_MODE, clean_forward=lambda x: network(x, mode='tensor'),
                          predict=lambda x: network(x, mode='tensor'), labels=labels, pixel=True)
 
 
