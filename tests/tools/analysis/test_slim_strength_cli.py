@@ -9,6 +9,8 @@ from fashion_mnist_fakes import write_split
 
 FASHION = REPO_ROOT / 'configs' / 'fashion_mnist_at'
 DIGITS = REPO_ROOT / 'configs' / 'digits_demo'
+ZHONG_SLIM = ZHONG_SLIM
+ASA_SLIM = ASA_SLIM
 
 
 @pytest.fixture(scope='module')
@@ -59,7 +61,7 @@ def test_pgd_cs_without_slim_uses_the_slim_stages_and_layers_all_resolves(fashio
 
 
 def test_advstyle_zhong_statistics_with_a_checkpoint(digits_classifier, tmp_path):
-    result, table = run(tmp_path, DIGITS / 'wrn16_1_advstyle_slim.py', digits_classifier.checkpoint,
+    result, table = run(tmp_path, ZHONG_SLIM, digits_classifier.checkpoint,
                         '--num-images', '4', '--weights', '1', '--layers', 'backbone.layer2', '--losses', 'mse')
     assert result['family'] == 'SLIMAdvStyle' and result['checkpoint'] == digits_classifier.checkpoint
     records = {r['scale']: r for r in result['records']}
@@ -70,7 +72,7 @@ def test_advstyle_zhong_statistics_with_a_checkpoint(digits_classifier, tmp_path
 
 
 def test_asa_control_factors_per_factor_tensor(tmp_path):
-    result, table = run(tmp_path, DIGITS / 'wrn16_1_asa-slim.py', '--num-images', '4', '--weights', '-0.5',
+    result, table = run(tmp_path, ASA_SLIM, '--num-images', '4', '--weights', '-0.5',
                         '--losses', 'reverse')
     assert result['family'] == 'StyleAugmented' and result['factors'] > 0
     assert result['layers'] == ['backbone.layer1', 'backbone.layer2', 'backbone.layer3']  # the config's slim_layers
@@ -83,7 +85,7 @@ def test_asa_control_factors_per_factor_tensor(tmp_path):
 
 def test_asa_refuses_layers_it_did_not_probe(tmp_path):
     with pytest.raises(SystemExit, match=r"configured SLIM layers only.*\['backbone.conv1'\] not in"):
-        run(tmp_path, DIGITS / 'wrn16_1_asa-slim.py', '--num-images', '2', '--layers', 'backbone.conv1')
+        run(tmp_path, ASA_SLIM, '--num-images', '2', '--layers', 'backbone.conv1')
 
 
 def test_a_config_of_another_family_is_refused(tmp_path):
