@@ -9,8 +9,8 @@ from fashion_mnist_fakes import write_split
 
 FASHION = REPO_ROOT / 'configs' / 'fashion_mnist_at'
 DIGITS = REPO_ROOT / 'configs' / 'digits_demo'
-ZHONG_SLIM = ZHONG_SLIM
-ASA_SLIM = ASA_SLIM
+ZHONG_SLIM = DIGITS / 'advstyle-zhong-slim_wrn16-1_1xb64-20e_digits-style-shift.py'
+ASA_SLIM = DIGITS / 'asa-slim_wrn16-1_1xb64-20e_digits-style-shift.py'
 
 
 @pytest.fixture(scope='module')
