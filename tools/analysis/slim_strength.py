@@ -3,7 +3,7 @@ ascent, per candidate layer, dictionary loss, weight and scale.
 
     python tools/analysis/slim_strength.py CONFIG [CHECKPOINT] [--scale mean paper balanced]
         [--weights -1 -0.5 0.5 1] [--layers backbone.layer1 ...] [--num-images 32] [--seed 0]
-        [--device cpu] [--no-ascent] [--out DIR] [--cfg-options KEY=VALUE ...]
+        [--device cuda] [--no-ascent] [--out DIR] [--cfg-options KEY=VALUE ...]
 
 CONFIG is a training config of one of the three families SLIM acts in; without CHECKPOINT the
 network is randomly initialised:
@@ -50,6 +50,7 @@ from slim_mmseg.core.layer_candidates import resolve_slim_layers  # noqa: E402
 from slim_mmseg.core.slim_term import SLIM_SCALES  # noqa: E402
 from slim_mmseg.core.style_modules.asa import ADVSTYLE, BRANCHES  # noqa: E402
 from slim_mmseg.engine.cli_config import load_cli_config  # noqa: E402
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.models.adversarial_training import ATTACK_NORM_MODE  # noqa: E402
 
 TOOL = 'slim_strength'
@@ -68,7 +69,7 @@ def parse_args(argv=None):
     parser.add_argument('--num-images', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0, help='random start (and data order); seed + 1 is the '
                         'noise floor\'s other start')
-    parser.add_argument('--device', default='cpu')
+    add_device_argument(parser)
     parser.add_argument('--no-ascent', action='store_true', help='gradients at the start only (no full attacks)')
     parser.add_argument('--out', help=f'output folder (default: work_dirs/analysis/{TOOL})')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
