@@ -1,24 +1,31 @@
-"""Step time and peak memory of adversarial training (PGD-AT, TRADES, MART, AWP, each with and
-without SLIM) against ERM, measured side by side; and the CPU time per epoch of a config.
+"""Step time, FLOPs and peak memory of adversarial training (PGD-AT, TRADES, MART, AWP, each with and
+without SLIM; SLIM-PGD-AT in every scale) against ERM, measured side by side; and the CPU time per
+epoch of a config.
 
-    python tools/benchmark_adversarial_training.py [CONFIG] [--batch-size 16] [--rounds 5]
-        [--base-width 64] [--epoch-steps 0] [--device cuda]
+    python tools/benchmark_adversarial_training.py [CONFIG] [--batch-size 16] [--base-width 16]
+        [--rounds 30] [--time-budget 100] [--epoch-steps 0] [--device cuda]
 
 CONFIG is an ``AdversarialTraining`` config (default: the SLIM paper's CIFAR-10 ResNet-18 PGD-AT
 one). Every variant shares its classifier, attack (eps, steps, step size) and batch: ERM is the
 classifier's own training step; the others swap the objective (PGD-AT, TRADES beta 6, MART beta 5),
 add AWP (gamma 0.01 with PGD-AT, 0.005 with TRADES, no warm-up) and SLIM (the config's
-``slim_stages``). Each timed round runs one training step of every variant in turn (interleaved, so
-that machine load affects all alike); the median over rounds is reported. Peak memory is the exact
-peak of the tensor storages one step allocates (``slim_mmseg.profiling.TensorMemoryTracker``, as
-``tools/benchmark_step.py``; ``max_memory_allocated`` on CUDA), the largest over ``--memory-steps`` steps (SLIM draws a new layer and
-loss every step). Printed ratios and the issue's targets: PGD-10-AT / ERM <= 8.0 in time
-(23/3 = 7.67 when the inner steps compute no weight gradient); SLIM-X / X <= 1.05 in time and
-memory for every X; AWP's overhead.
+``slim_stages``, scale ``'mean'``); ``SLIM-PGD-AT-paper`` and ``SLIM-PGD-AT-balanced`` run SLIM-PGD-AT
+with the other scales. Each timed round runs one training step of every variant in turn
+(interleaved, so that machine load affects all alike); rounds continue until ``--rounds`` or, after
+at least ``--min-rounds``, until ``--time-budget`` seconds have passed. Every time ratio is printed
+as the geometric mean of its per-round ratios with a 95 % interval
+(:mod:`slim_mmseg.profiling.paired_ratio`), and against its target as 'met' (interval below it),
+'NOT met' (above) or 'not separated from the target' (the interval contains it). Peak memory is the
+exact peak of the tensor storages one step allocates (``slim_mmseg.profiling.TensorMemoryTracker``,
+as ``tools/benchmark_step.py``; ``max_memory_allocated`` on CUDA), the largest over
+``--memory-steps`` steps (SLIM draws a new layer and loss every step); FLOPs count one step's convolutions and matrix products. Targets:
+PGD-10-AT / ERM <= 8.0 in time (23/3 = 7.67 when the inner steps compute no weight gradient);
+SLIM-X / X <= 1.05 in time and memory for every X; SLIM-PGD-AT paper / mean <= 1.05 and balanced /
+mean <= 1.35 in time (one more backward per ascent step); AWP's overhead (no target).
 
-``--base-width`` shrinks the ResNet's widths (CPU budget; the ratios are what matter).
-``--epoch-steps N`` then times N training steps of the config as it is (its batch size and
-backbone) and extrapolates to one epoch of ``--epoch-samples`` images (CIFAR-10: 50000).
+``--base-width`` shrinks the ResNet's widths (CPU budget; the ratios are what matter; 0 keeps the
+config's). ``--epoch-steps N`` then times N training steps of the config as it is (its batch size
+and backbone) and extrapolates to one epoch of ``--epoch-samples`` images (CIFAR-10: 50000).
 """
 import argparse
 import copy
@@ -41,7 +48,7 @@ from torch.utils.flop_counter import flop_registry  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
-from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
+from slim_mmseg.profiling import TensorMemoryTracker, paired_ratio  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/cifar10_at/resnet18_pgd-at_paper.py'
 METHODS = {
@@ -53,12 +60,21 @@ METHODS = {
 }
 
 
+# SLIM-PGD-AT in the scales other than the default 'mean'.
+OTHER_SCALES = ('paper', 'balanced')
+SLIM_TARGET, BALANCED_TARGET, PGD_AT_TARGET = 1.05, 1.35, 8.0
+DEFAULT_BASE_WIDTH = 16
+
+
 def variant_cfgs(cfg: Config, base_width: int) -> dict:
     if cfg.model.type != 'AdversarialTraining':
         raise ValueError(f'{cfg.filename} is not an AdversarialTraining config')
     model = copy.deepcopy(cfg.model)
+    has_width = 'base_width' in MODELS.get(model.model.backbone.type).__init__.__code__.co_varnames
+    if base_width is None:  # the default: a quarter-width ResNet, any other backbone as configured
+        base_width = DEFAULT_BASE_WIDTH if has_width else 0
     if base_width:
-        if 'base_width' not in MODELS.get(model.model.backbone.type).__init__.__code__.co_varnames:
+        if not has_width:
             raise ValueError(f'--base-width: {model.model.backbone.type} has no base_width')
         model.model.backbone.base_width = base_width
         model.model.in_channels = 8 * base_width
@@ -67,6 +83,9 @@ def variant_cfgs(cfg: Config, base_width: int) -> dict:
         plain = dict(copy.deepcopy(model), **dict(dict(slim=None, awp=None), **change))
         variants[name] = plain
         variants[f'SLIM-{name}'] = dict(copy.deepcopy(plain), slim=copy.deepcopy(cfg.slim_stages))
+    for scale in OTHER_SCALES:
+        variants[f'SLIM-PGD-AT-{scale}'] = dict(copy.deepcopy(variants['SLIM-PGD-AT']),
+                                                slim=dict(copy.deepcopy(cfg.slim_stages), scale=scale))
     return variants
 
 
@@ -138,20 +157,43 @@ def step_flops(model, optim, batch) -> int:
     return counter.total
 
 
-def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps: int, device: torch.device):
+def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps: int, device: torch.device,
+            min_rounds: int = 5, time_budget: float = float('inf')):
+    """Per-round step times (interleaved rounds, see the module docstring), peak memory and FLOPs."""
     built = {name: build(cfg, device) for name, cfg in variants.items()}
     for _ in range(warmup):
         for model, optim in built.values():
             model.train_step(batch, optim)
     times = {name: [] for name in built}
-    for _ in range(rounds):
+    start = time.perf_counter()
+    for round_index in range(rounds):
+        if round_index >= min_rounds and time.perf_counter() - start > time_budget:
+            break
         for name, (model, optim) in built.items():
             times[name].append(timed_step(model, optim, batch, device))
-    medians = {name: statistics.median(values) for name, values in times.items()}
     memory = {name: peak_step_memory(model, optim, batch, memory_steps, device)
               for name, (model, optim) in built.items()}
     flops = {name: step_flops(model, optim, batch) for name, (model, optim) in built.items()}
-    return medians, memory, flops
+    return times, memory, flops
+
+
+def ratio_lines(times: dict, memory: dict, flops: dict, steps: int) -> list:
+    """Every ratio with its target: time with a 95 % interval, memory and FLOPs exact."""
+    def line(numerator, denominator, label, time_target=None, memory_target=None):
+        interval = paired_ratio(times[numerator], times[denominator])
+        memory_text = f'{memory[numerator] / memory[denominator]:.3f}'
+        if memory_target is not None:
+            memory_text += f' (target <= {memory_target})'
+        return (f'{label}: time {interval.describe(time_target)}, memory {memory_text}, '
+                f'FLOPs {flops[numerator] / flops[denominator]:.3f}')
+
+    lines = [line('PGD-AT', 'ERM', f'PGD-{steps}-AT / ERM', PGD_AT_TARGET)]
+    lines += [line(f'SLIM-{name}', name, f'SLIM-{name} / {name}', SLIM_TARGET, SLIM_TARGET) for name in METHODS]
+    lines += [line(f'SLIM-PGD-AT-{scale}', 'SLIM-PGD-AT', f'SLIM-PGD-AT {scale} / mean',
+                   BALANCED_TARGET if scale == 'balanced' else SLIM_TARGET) for scale in OTHER_SCALES]
+    lines += [line('AWP-AT', 'PGD-AT', 'AWP overhead: AWP-AT / PGD-AT'),
+              line('AWP-TRADES', 'TRADES', 'AWP overhead: AWP-TRADES / TRADES')]
+    return lines
 
 
 def epoch_time(cfg: Config, steps: int, samples: int, channels: int, size: int, num_classes: int,
@@ -168,39 +210,42 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', nargs='?', default=DEFAULT_CONFIG)
     parser.add_argument('--batch-size', type=int, default=16)
-    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--rounds', type=int, default=30, help='most timed rounds')
+    parser.add_argument('--min-rounds', type=int, default=5, help='rounds run whatever the time budget')
+    parser.add_argument('--time-budget', type=float, default=100.0,
+                        help='seconds of timed rounds after which no new round starts (beyond --min-rounds)')
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--memory-steps', type=int, default=4, help='steps whose largest peak is reported')
-    parser.add_argument('--base-width', type=int, default=0, help='ResNet base width (0: the config\'s)')
+    parser.add_argument('--base-width', type=int, help=f'ResNet base width (default {DEFAULT_BASE_WIDTH} for a '
+                        f'ResNet backbone, else as configured; 0: the config\'s)')
     parser.add_argument('--image-size', type=int, default=32)
     parser.add_argument('--channels', type=int, default=3)
     parser.add_argument('--epoch-steps', type=int, default=0, help='time this many steps of the config as it is')
     parser.add_argument('--epoch-samples', type=int, default=50000)
     add_device_argument(parser)
     args = parser.parse_args()
+    if args.min_rounds < 2:
+        parser.error('--min-rounds must be >= 2: a 95 % interval needs two paired rounds')
     init_default_scope('mmseg')
     cfg = Config.fromfile(args.config)
     num_classes = cfg.model.model.num_classes
+    variants = variant_cfgs(cfg, args.base_width)
+    batch = synthetic_batch(args.batch_size, args.channels, args.image_size, num_classes)
+    times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps, args.device,
+                                   args.min_rounds, args.time_budget)
+    rounds = len(times['ERM'])
+    width = variants['ERM'].backbone.get('base_width', 'as configured')
     where = (torch.cuda.get_device_name(args.device) if args.device.type == 'cuda'
              else f'{torch.get_num_threads()} CPU threads')
     print(f'config {args.config}; torch {torch.__version__}, {where}; '
-          f'batch {args.batch_size}, {args.rounds} interleaved rounds (median), '
-          f'base width {args.base_width or "as configured"}; attack {dict(cfg.model.attack)}')
-    variants = variant_cfgs(cfg, args.base_width)
-    batch = synthetic_batch(args.batch_size, args.channels, args.image_size, num_classes)
-    times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps, args.device)
-    print(f'{"variant":<18}{"step (s)":>10}{"peak MiB":>11}{"GFLOP":>10}')
+          f'batch {args.batch_size}, {rounds} interleaved rounds, base width {width}; attack {dict(cfg.model.attack)}')
+    print(f'{"variant":<22}{"step (s)":>10}{"peak MiB":>11}{"GFLOP":>10}')
     for name in variants:
-        print(f'{name:<18}{times[name]:>10.3f}{memory[name] / 2 ** 20:>11.1f}{flops[name] / 1e9:>10.2f}')
-    print(f'PGD-{cfg.model.attack.steps}-AT / ERM time: {times["PGD-AT"] / times["ERM"]:.2f} (target <= 8.0); '
-          f'FLOPs: {flops["PGD-AT"] / flops["ERM"]:.2f}')
-    for name in METHODS:
-        print(f'SLIM-{name} / {name}: time {times["SLIM-" + name] / times[name]:.3f}, '
-              f'memory {memory["SLIM-" + name] / memory[name]:.3f} (target <= 1.05), '
-              f'FLOPs {flops["SLIM-" + name] / flops[name]:.3f}')
-    print(f'AWP overhead: AWP-AT / PGD-AT time {times["AWP-AT"] / times["PGD-AT"]:.3f}, memory '
-          f'{memory["AWP-AT"] / memory["PGD-AT"]:.3f}; AWP-TRADES / TRADES time '
-          f'{times["AWP-TRADES"] / times["TRADES"]:.3f}, memory {memory["AWP-TRADES"] / memory["TRADES"]:.3f}')
+        print(f'{name:<22}{statistics.median(times[name]):>10.3f}{memory[name] / 2 ** 20:>11.1f}'
+              f'{flops[name] / 1e9:>10.2f}')
+    print('time ratios: geometric mean of the per-round ratios [95 % interval]; step (s) above is the median')
+    for line in ratio_lines(times, memory, flops, cfg.model.attack.steps):
+        print(line)
     if args.epoch_steps:
         per_step, per_epoch, batch_size = epoch_time(cfg, args.epoch_steps, args.epoch_samples, args.channels,
                                                      args.image_size, num_classes, args.device)

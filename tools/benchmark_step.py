@@ -14,9 +14,13 @@ share its segmentor, batch size and crop:
   method files of ``configs/_base_/methods/`` at the positions (and SLIM layers) of ``--placement``.
 
 Each timed round runs one training step of every variant in turn (interleaved, so that machine
-load affects all alike); the median over rounds is reported. Peak memory is then measured per variant over ``--memory-steps`` further steps: the
-largest growth of tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact
-count of the tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
+load affects all alike); the median over rounds is reported per variant, and every time ratio as
+the geometric mean of its per-round ratios with a 95 % interval
+(:mod:`slim_mmseg.profiling.paired_ratio`), judged against its target as 'met', 'NOT met' or 'not
+separated from the target' (the interval contains it: more rounds, or a quieter machine). Peak
+memory is then measured per variant over ``--memory-steps`` further steps: the largest growth of
+tensor memory within a step, as ``max_memory_allocated`` on CUDA and as an exact count of the
+tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike the
 resident set size, identical runs give identical numbers). A FLOP count of one step per variant
 (convolutions and matrix products, forward and backward) shows the work itself, free of timing
 noise. The printed ratios carry the project's targets: SLIM-AdvStyle <= 1.05x AdvStyle in time and
@@ -48,7 +52,7 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
-from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
+from slim_mmseg.profiling import TensorMemoryTracker, paired_ratio  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = 'configs/demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
@@ -141,7 +145,7 @@ def step_flops(model, optim, batch: dict) -> int:
 
 
 def measure(args) -> tuple:
-    """Median step time over interleaved rounds, then each variant's FLOPs and peak step memory."""
+    """Per-round step times over interleaved rounds, then each variant's FLOPs and peak step memory."""
     cfg, device = load(args)
     batch = synthetic_batch(cfg, args.batch_size, num_classes(cfg))
     built = {v: build(cfg, v, device, args.placement) for v in args.variants}
@@ -156,11 +160,10 @@ def measure(args) -> tuple:
                 torch.cuda.synchronize(device)
             if round_index >= args.warmup:
                 times[variant].append(time.perf_counter() - start)
-    seconds = {v: statistics.median(t) for v, t in times.items()}
     flops = {v: step_flops(model, optim, batch) for v, (model, optim) in built.items()}
     memory = {v: peak_step_memory(model, optim, batch, device, args.memory_steps)
               for v, (model, optim) in built.items()}
-    return seconds, flops, memory
+    return times, flops, memory
 
 
 # (numerator, denominator, quantity, target or None): the ratios printed when both variants ran.
@@ -174,15 +177,26 @@ RATIOS = (
 )
 
 
-def ratio_targets(seconds: dict, flops: dict, memory: dict) -> dict:
-    """``{'A / B quantity': (value, target)}`` for every ratio of :data:`RATIOS` whose variants ran."""
-    measured = {'time': seconds, 'FLOPs': flops, 'memory': memory}
+def ratio_targets(times: dict, flops: dict, memory: dict) -> dict:
+    """``{'A / B quantity': (value, target)}`` for every ratio of :data:`RATIOS` whose variants ran;
+    a time ratio's value is a :class:`~slim_mmseg.profiling.RatioInterval` over the paired rounds
+    (``times``: per-round seconds per variant), FLOPs and memory ratios are numbers."""
     ratios = {}
     for numerator, denominator, quantity, target in RATIOS:
-        values = measured[quantity]
+        values = {'time': times, 'FLOPs': flops, 'memory': memory}[quantity]
         if numerator in values and denominator in values:
-            ratios[f'{numerator} / {denominator} {quantity}'] = (values[numerator] / values[denominator], target)
+            value = (paired_ratio(times[numerator], times[denominator]) if quantity == 'time'
+                     else values[numerator] / values[denominator])
+            ratios[f'{numerator} / {denominator} {quantity}'] = (value, target)
     return ratios
+
+
+def describe(value, target) -> str:
+    if not isinstance(value, float):  # a time ratio with its interval
+        return value.describe(target)
+    if target is None:
+        return f'{value:.3f}'
+    return f'{value:.3f}  (target <= {target}: {"met" if value <= target else "NOT met"})'
 
 
 def parse_args(argv=None):
@@ -198,26 +212,34 @@ def parse_args(argv=None):
                         help='positions and SLIM layers of the feature-level style variants')
     parser.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument('--json', help='also write the results to this file')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.steps < 2:
+        parser.error('--steps must be >= 2: a 95 % interval needs two paired rounds')
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
-    seconds, flops, memory = measure(args)
+    times, flops, memory = measure(args)
+    seconds = {v: statistics.median(t) for v, t in times.items()}
     device = (torch.cuda.get_device_name(args.device) if args.device.type == 'cuda'
               else f'cpu ({torch.get_num_threads()} threads)')
-    print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved rounds')
+    print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved '
+          f'rounds; time ratios: geometric mean of the per-round ratios [95 % interval]')
     print(f'| variant | step time (s) | GFLOP per step | peak step memory (MiB) |\n|---|---|---|---|')
     for variant in args.variants:
         print(f'| {variant} | {seconds[variant]:.3f} | {flops[variant] / 1e9:.2f} | {memory[variant] / 2**20:.1f} |')
-    ratios = ratio_targets(seconds, flops, memory)
+    ratios = ratio_targets(times, flops, memory)
     for name, (value, target) in ratios.items():
-        verdict = '' if target is None else f'  (target <= {target}: {"met" if value <= target else "NOT met"})'
-        print(f'{name}: {value:.3f}{verdict}')
+        print(f'{name}: {describe(value, target)}')
     if args.json:
+        def plain(value):
+            return value if isinstance(value, float) else dict(value=value.value, low=value.low, high=value.high,
+                                                               rounds=value.rounds)
         with open(args.json, 'w') as out:
             json.dump(dict(config=args.config, device=device, batch_size=args.batch_size, seconds=seconds,
-                           flops=flops, peak_memory_bytes=memory, ratios={k: v for k, (v, _) in ratios.items()}), out, indent=2)
+                           round_seconds=times, flops=flops, peak_memory_bytes=memory,
+                           ratios={k: plain(v) for k, (v, _) in ratios.items()}), out, indent=2)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ from .perturbation_sources import (ImageStyleAttack, PixelAttack, RandomCorrupti
                                    standard_sources)
 from .prediction_metrics import accuracy_and_loss
 from .slim_direction_change import sign_flip_rates
+from .slim_strength import AscentSetting, ascent_strength, control_factor_strength
 from .weight_noise import weight_noise_sweep
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     'class_centroids', 'clustering_accuracy', 'nearest_centroid', 'feature_cosine', 'gradient_shift_cosine',
     'HessianTraces', 'ModuleTrace', 'hessian_traces', 'weighted_modules', 'cosine_per_sample', 'layer_features',
     'ImageStyleAttack', 'PixelAttack', 'RandomCorruption', 'mart_attack', 'standard_sources',
-    'accuracy_and_loss', 'sign_flip_rates', 'weight_noise_sweep',
+    'accuracy_and_loss', 'sign_flip_rates', 'weight_noise_sweep', 'AscentSetting', 'ascent_strength',
+    'control_factor_strength',
 ]

@@ -48,17 +48,19 @@ one more backward) and with ``scale='balanced'`` ``slim_zero_gradients``. Predic
 to the wrapped model.
 """
 from contextlib import nullcontext
+from functools import partial
 from typing import Callable, ContextManager, Dict, Optional
 
 import torch
-from mmengine.logging import MessageHub
+from mmengine.logging import MessageHub, print_log
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, check_ascent, check_unit_range,
-                             resolve_module)
+from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, capture_output, check_ascent,
+                             check_unit_range, resolve_module)
 from slim_mmseg.core.batchnorm import evaluation_mode
+from slim_mmseg.core.layer_candidates import resolve_slim_layers
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
 from slim_mmseg.core.partial_forward import feature_until
 from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
@@ -73,12 +75,13 @@ class AdversarialTraining(AdversarialWrapper):
     Args:
         model: config of the wrapped classifier (``forward(inputs, mode='tensor')`` -> logits,
             data samples with ``gt_label``).
-        objective: ``dict(type='PGDAT' | 'TRADES' | 'MART', **arguments)``.
+        objective: ``dict(type='PGDAT' | 'TRADES' | 'MART' | 'PGDCS', **arguments)``.
         attack: ``eps`` (default 8/255), ``step_size`` (2/255), ``steps`` (10), ``norm``
             (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
             ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
-        slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, ``losses``,
-            ``lambda_range``, ``draw='batch'|'sample'``) and the term's ``scale``
+        slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``: names or ``'all'``,
+            :mod:`slim_mmseg.core.layer_candidates`; ``losses``, ``lambda_range``,
+            ``draw='batch'|'sample'``) and the term's ``scale``
             (``'mean'|'paper'|'balanced'``, :mod:`slim_mmseg.core.slim_term`), or ``None`` (no SLIM).
         awp: :class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation` arguments
             (``gamma``, ``warmup_epochs``), or ``None``.
@@ -103,12 +106,16 @@ class AdversarialTraining(AdversarialWrapper):
         self.perturbation = PixelPerturbation(**attack)
         check_ascent(self.steps, self.step_size, None, ATTACK_NORM_MODE)
 
+        if slim is not None:  # 'all' becomes the model's intermediate layers, logged
+            slim['layers'] = resolve_slim_layers(self.model, slim['layers'], log=partial(print_log, logger='current'))
         self.sampler = SLIMSampler(**slim) if slim is not None else None
         self.use_streams(decisions=('slim',) if slim is not None else (), noise=('random_start',))
         if self.sampler is not None:
             for layer in self.sampler.layers:
                 resolve_module(self.model, layer, role='SLIM layer')
             self.sampler.generator = self.random_streams['slim']
+        if self.objective.attack_uses_clean_feature:
+            resolve_module(self.model, self.objective.attack_uses_clean_feature, role='attack feature layer')
         self.awp = AdversarialWeightPerturbation(**awp) if awp is not None else None
 
     def adversarial_train_step(self, data, optim_wrapper: OptimWrapper, outer_forward: Callable,
@@ -144,10 +151,15 @@ class AdversarialTraining(AdversarialWrapper):
         ``measure`` also measures SLIM's strength (one more backward)."""
         draw = self.sampler.draw(inputs.shape[0]) if self.sampler is not None else None
         clean_logits, slim_term = None, None
-        if self.objective.attack_uses_clean_logits:  # TRADES: p(x) needs the full clean pass
+        # PGD-CS's attack compares a layer's features (AdversarialObjective.attack_uses_clean_feature).
+        feature_layer = self.objective.attack_uses_clean_feature
+        feature_module = self.model.get_submodule(feature_layer) if feature_layer else None
+        # TRADES: p(x) needs the full clean pass; PGD-CS: its (last-stage) feature, recorded in the same pass
+        if self.objective.attack_uses_clean_logits or feature_module is not None:
             with torch.no_grad(), evaluation_mode(self.model), \
                     (SLIMTerm.recording(self.model, draw, self.slim_scale) if draw is not None
-                     else nullcontext()) as term:
+                     else nullcontext()) as term, \
+                    capture_output(feature_module, detach=True) as clean_feature:
                 clean_logits = self.model(inputs, mode='tensor').detach()
             slim_term = term
         elif draw is not None:  # SLIM alone needs f_l(x): the clean pass stops at layer l
@@ -157,7 +169,11 @@ class AdversarialTraining(AdversarialWrapper):
             slim_term = SLIMTerm(draw, feature, self.slim_scale)
 
         def attack_loss(adversarial_inputs: Tensor) -> Tensor:
-            return self.objective.attack_loss(self.model(adversarial_inputs, mode='tensor'), labels, clean_logits)
+            with capture_output(feature_module) as adversarial_feature:
+                adv_logits = self.model(adversarial_inputs, mode='tensor')
+            features = (dict(clean_feature=clean_feature.feature, adversarial_feature=adversarial_feature.feature)
+                        if feature_module is not None else {})
+            return self.objective.attack_loss(adv_logits, labels, clean_logits, **features)
 
         result = ascend(self.model, inputs, self.perturbation, attack_loss, steps=self.steps,
                         step_size=self.step_size, norm_mode=ATTACK_NORM_MODE, slim=slim_term,

@@ -200,7 +200,7 @@ def test_inputs_outside_the_unit_range_are_refused():
 
 
 @pytest.mark.parametrize('kwargs,message', [
-    (dict(objective=dict(type='FGSM')), 'MART, PGDAT, TRADES'),
+    (dict(objective=dict(type='FGSM')), 'MART, PGDAT, PGDCS, TRADES'),
     (dict(objective=dict(type='PGDAT'), eps=-0.1), 'eps must be >= 0'),
     (dict(objective=dict(type='PGDAT'), steps=0), 'steps must be >= 1'),
     (dict(objective=dict(type='PGDAT'), eps=8), r'8/255'),

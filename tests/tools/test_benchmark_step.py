@@ -64,11 +64,16 @@ def test_style_variants_wrap_the_same_segmentor_with_the_method_files():
 
 
 def test_ratios_are_printed_for_the_variants_that_ran_with_their_targets():
-    seconds = dict(ERM=1.0, ASA=1.1, DSU=1.2)
+    times = dict(ERM=[1.0, 2.0, 1.0], ASA=[1.1, 2.2, 1.1], DSU=[1.2, 2.4, 1.2])
     flops = dict(ERM=10, ASA=10, DSU=10)
-    ratios = benchmark_step.ratio_targets(seconds, flops, dict(ERM=4, ASA=5, DSU=4))
-    assert ratios['ASA / ERM time'] == (1.1, 1.15)
+    ratios = benchmark_step.ratio_targets(times, flops, dict(ERM=4, ASA=5, DSU=4))
+    asa_time, target = ratios['ASA / ERM time']
+    # identical per-round ratios: the interval collapses onto them
+    assert target == 1.15 and asa_time.rounds == 3
+    assert (asa_time.value, asa_time.low, asa_time.high) == pytest.approx((1.1, 1.1, 1.1))
     assert ratios['ASA / ERM FLOPs'] == (1.0, 1.05)
     assert ratios['ASA / ERM memory'] == (1.25, None)
-    assert ratios['DSU / ERM time'] == (1.2, 1.05)
+    assert ratios['DSU / ERM time'][0].value == pytest.approx(1.2)
+    assert benchmark_step.describe(ratios['DSU / ERM time'][0], 1.05).endswith('(target <= 1.05: NOT met)')
+    assert benchmark_step.describe(1.0, 1.05) == '1.000  (target <= 1.05: met)'
     assert not any('SLIM' in name for name in ratios)

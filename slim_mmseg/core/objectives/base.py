@@ -4,7 +4,11 @@ An objective fixes two things:
 
 - how ``x_adv`` is generated: the loss the attack ascends (:meth:`AdversarialObjective.attack_loss`),
   its random start (``random_start``, a :class:`~slim_mmseg.core.PixelPerturbation` option) and
-  whether that loss compares with the clean prediction ``p(x)`` (``attack_uses_clean_logits``);
+  whether that loss compares with the clean prediction ``p(x)`` (``attack_uses_clean_logits``) or
+  with a layer's clean feature ``f_l(x)`` (``attack_uses_clean_feature``: the layer's module name;
+  the caller then records ``f_l(x)`` in its clean pass, captures ``f_l(x_adv)`` in every attack
+  forward and passes both to :meth:`AdversarialObjective.attack_loss` as ``clean_feature=`` and
+  ``adversarial_feature=``, as the SLIM term's features are recorded);
 - what the weights are trained on (:meth:`AdversarialObjective.training_loss`), and whether that
   needs a training-mode forward of the clean batch (``trains_on_clean``).
 
@@ -30,6 +34,9 @@ class AdversarialObjective(ABC):
     random_start: str = 'uniform'
     #: whether :meth:`attack_loss` needs the clean logits (computed once, in evaluation mode)
     attack_uses_clean_logits: bool = False
+    #: module name (relative to the classifier) whose clean and adversarial outputs
+    #: :meth:`attack_loss` compares, or ``None``
+    attack_uses_clean_feature: Optional[str] = None
     #: whether :meth:`training_loss` needs the training-mode logits of the clean batch
     trains_on_clean: bool = False
 

@@ -3,12 +3,14 @@ from ..registry import Registry
 from .base import AdversarialObjective
 from .mart import MART
 from .pgd_at import PGDAT
+from .pgd_cs import PGDCS
 from .trades import TRADES
 
 OBJECTIVES = Registry('adversarial-training objective')
 OBJECTIVES.register('PGDAT', PGDAT)
 OBJECTIVES.register('TRADES', TRADES)
 OBJECTIVES.register('MART', MART)
+OBJECTIVES.register('PGDCS', PGDCS)
 
 
 def build_objective(config: dict) -> AdversarialObjective:
