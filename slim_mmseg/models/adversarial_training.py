@@ -48,11 +48,10 @@ one more backward) and with ``scale='balanced'`` ``slim_zero_gradients``. Predic
 to the wrapped model.
 """
 from contextlib import nullcontext
-from functools import partial
 from typing import Callable, ContextManager, Dict, Optional
 
 import torch
-from mmengine.logging import MessageHub, print_log
+from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
@@ -60,7 +59,6 @@ from torch import Tensor
 from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, capture_output, check_ascent,
                              check_unit_range, resolve_module)
 from slim_mmseg.core.batchnorm import evaluation_mode
-from slim_mmseg.core.layer_candidates import resolve_slim_layers
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
 from slim_mmseg.core.partial_forward import feature_until
 from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
@@ -107,7 +105,7 @@ class AdversarialTraining(AdversarialWrapper):
         check_ascent(self.steps, self.step_size, None, ATTACK_NORM_MODE)
 
         if slim is not None:  # 'all' becomes the model's intermediate layers, logged
-            slim['layers'] = resolve_slim_layers(self.model, slim['layers'], log=partial(print_log, logger='current'))
+            slim['layers'] = self.slim_layers(slim['layers'])
         self.sampler = SLIMSampler(**slim) if slim is not None else None
         self.use_streams(decisions=('slim',) if slim is not None else (), noise=('random_start',))
         if self.sampler is not None:

@@ -25,15 +25,17 @@ not written to the scalar backends (JSON, TensorBoard), where the draws are want
 attacks), so its printed window average spans that many measurements.
 """
 from contextlib import nullcontext
+from functools import partial
 from typing import Callable, ContextManager, Dict, Optional, Sequence, Tuple, Union
 
 import torch
-from mmengine.logging import MessageHub
+from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapper
 from torch import Tensor, nn
 
 from slim_mmseg.core import RandomStreams
+from slim_mmseg.core.layer_candidates import resolve_slim_layers
 from slim_mmseg.core.random_streams import shared_seed
 from slim_mmseg.core.slim_term import check_scale
 from .wrapped_model import build_wrapped_model
@@ -139,6 +141,11 @@ class AdversarialWrapper(BaseModel):
         steps = torch.as_tensor(steps).to(self.nonfinite_count.device)
         self.nonfinite_count += steps.to(torch.int64)
         return steps.float()
+
+    def slim_layers(self, layers: Union[str, Sequence[str]]) -> list:
+        """SLIM's candidate layers: a list as given (each name checked), or ``'all'`` expanded to the
+        wrapped model's intermediate layers (:mod:`slim_mmseg.core.layer_candidates`), logged."""
+        return resolve_slim_layers(self.model, layers, log=partial(print_log, logger='current'))
 
     def use_streams(self, decisions: Sequence[str] = (), noise: Sequence[str] = ()) -> None:
         """Set :attr:`random_streams` to these streams, derived from the wrapper's seed."""

@@ -72,6 +72,8 @@ class SLIMAdvStyle(AdversarialWrapper):
                              '(SLIMAdvStyle(seed=...) or slim.seed)')
         slim, scale, seed = slim_settings(slim, seed)
         super().__init__(model, seed=seed, **wrapper)
+        if slim is not None:  # 'all' becomes the model's intermediate layers, logged
+            slim['layers'] = self.slim_layers(slim['layers'])
         sampler = SLIMSampler(**slim) if slim is not None else None
         self.use_streams(decisions=('slim',) if sampler is not None else (), noise=('random_start',))
         self.adversary = AdversarialStyleGenerator(**adversary, slim=sampler, slim_scale=scale,

@@ -35,6 +35,7 @@ gradient||) and with ``scale='balanced'`` ``slim_zero_gradients``.
 from typing import Callable, ContextManager, Dict, Optional, Sequence
 
 import torch
+from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
@@ -88,13 +89,17 @@ class StyleAugmented(AdversarialWrapper):
         augmentation = dict(augmentation)
         positions = _one_of('positions', positions, augmentation.pop('positions', None), 'augmentation')
         if slim is not None:
-            slim = dict(slim, layers=_one_of('slim_layers', slim_layers, slim.get('layers'), 'slim'))
+            requested = _one_of('slim_layers', slim_layers, slim.get('layers'), 'slim', allow_text=True)
+            slim = dict(slim, layers=self.slim_layers(requested))
         if 'type' not in augmentation:
             raise ValueError(f"augmentation needs 'type' (one of the registered style modules), got {augmentation}")
         self.probe_shape = (probe_channels, *(probe_size or DEFAULT_PROBE_SIZE))
         self.augmentation = StyleAugmentation(
             self.model, positions, augmentation.pop('type'), run_probe=self._probe,
             watch=tuple(slim['layers']) if slim else (), **augmentation)
+        if slim is not None and requested == 'all':
+            # Only layers at or after the first style position can be reached by a control factor.
+            slim['layers'] = reachable_layers(self.augmentation, slim['layers'])
         self.slim = (SLIMControlFactors(self.model, self.augmentation, SLIMSampler(**slim), scale)
                      if slim else None)
         if self.slim is not None:
@@ -152,14 +157,26 @@ class StyleAugmented(AdversarialWrapper):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
-def _one_of(name: str, argument, nested, where: str):
-    """A list given either as the wrapper's argument ``name`` or inside ``where``, not both."""
+def _one_of(name: str, argument, nested, where: str, allow_text: bool = False):
+    """A list given either as the wrapper's argument ``name`` or inside ``where``, not both (a string
+    such as ``'all'`` passes through when ``allow_text``)."""
     if argument is not None and nested is not None:
         raise ValueError(f'{name} is given twice (as {name}= and inside {where}); keep one')
     if argument is None and nested is None:
         raise ValueError(f'{name} missing: give {name}=[...] or {where}=dict(..., '
                          f'{"positions" if name == "positions" else "layers"}=[...])')
-    return list(argument if argument is not None else nested)
+    value = argument if argument is not None else nested
+    return value if allow_text and isinstance(value, str) else list(value)
+
+
+def reachable_layers(augmentation: StyleAugmentation, layers: Sequence[str]) -> list:
+    """The layers that run at or after the first style position (the others no control factor reaches)."""
+    first = min(augmentation.order[p] for p in augmentation.positions)
+    reachable = [layer for layer in layers if augmentation.order[layer] >= first]
+    if not reachable:
+        raise ValueError(f'no SLIM layer runs at or after the style positions {list(augmentation.positions)}')
+    print_log(f'SLIM layers reachable from the style positions: {reachable}', logger='current')
+    return reachable
 
 
 def _domains(data_samples) -> list:

@@ -16,7 +16,7 @@ def build(slim):
 
 
 def test_layers_all_resolve_at_build_time_are_logged_and_drawn(monkeypatch):
-    import slim_mmseg.models.adversarial_training as module
+    import slim_mmseg.models.adversarial_wrapper as module
     logged = []
     monkeypatch.setattr(module, 'print_log', lambda message, logger=None: logged.append(message))
     model = build(dict(layers='all', lambda_range=(1.0, 1.0), scale='balanced'))

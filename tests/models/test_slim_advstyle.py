@@ -284,3 +284,14 @@ def test_streams_have_distinct_seeds_and_the_draws_agree_across_ranks(monkeypatc
     rank1 = build(slim_cfg())
     assert torch.equal(rank1.random_streams['slim'].get_state(), slim.get_state())
     assert not torch.equal(rank1.random_streams['random_start'].get_state(), start.get_state())
+
+
+def test_slim_layers_all_expands_to_every_intermediate_layer():
+    cfg = slim_cfg()
+    cfg['slim'] = dict(cfg['slim'], layers='all')
+    model = build(cfg)
+    layers = model.adversary.slim.layers
+    assert layers[0] == 'backbone.maxpool' and len(layers) > 8
+    assert not any(layer.endswith('conv_seg') for layer in layers)
+    log_vars = model.train_step(batch(), optim_for(model))
+    assert sum(float(v) for k, v in log_vars.items() if k.startswith('slim_layer/')) == 1.0

@@ -250,3 +250,18 @@ def test_train_resume_through_the_cli_continues_like_an_uninterrupted_run(tiny_c
     assert resumed['iter'] == straight['iter'] == 3
     for name, value in straight['params'].items():
         assert torch.equal(value, resumed['params'][name]), name
+
+
+def test_slim_layers_all_keeps_the_layers_a_control_factor_can_reach():
+    cfg = wrapper_cfg()
+    cfg['slim'] = dict(layers='all', seed=0)
+    model = build(cfg)
+    layers = model.slim.sampler.layers
+    order = model.augmentation.order
+    first = min(order[p] for p in model.augmentation.positions)
+    assert len(layers) > len(LAYERS) and all(order[layer] >= first for layer in layers)
+    assert 'backbone.maxpool' not in layers  # the stem runs before every style position
+    assert not any(layer.endswith('conv_seg') for layer in layers)  # never the final layer
+    assert any(layer.startswith('decode_head.') for layer in layers)
+    log_vars = model.train_step(random_seg_batch(), optim_for(model))
+    assert sum(float(v) for k, v in log_vars.items() if k.startswith('slim_layer/')) == 1.0
