@@ -36,7 +36,7 @@ def test_step_benchmark_runs_on_the_device(device, tmp_path, capsys):
         return model, optim
 
     tool.build = build
-    tool.main(['--variants', 'ERM', 'ASA+SLIM', '--batch-size', '2', '--steps', '1', '--warmup', '0',
+    tool.main(['--variants', 'ERM', 'ASA+SLIM', '--batch-size', '2', '--steps', '2', '--warmup', '0',
                '--memory-steps', '1', '--device', device, '--json', str(tmp_path / 'step.json')])
     assert built_on == [device, device]
     result = json.loads((tmp_path / 'step.json').read_text())
@@ -61,7 +61,7 @@ def test_adversarial_training_benchmark_runs_on_the_device(device, tmp_path, mon
     built_on = []
     original = tool.build
     monkeypatch.setattr(tool, 'build', lambda cfg, where: built_on.append(where.type) or original(cfg, where))
-    monkeypatch.setattr(sys, 'argv', ['benchmark', str(config), '--batch-size', '2', '--rounds', '1', '--warmup', '0',
+    monkeypatch.setattr(sys, 'argv', ['benchmark', str(config), '--batch-size', '2', '--rounds', '2', '--min-rounds', '2', '--warmup', '0',
                                       '--memory-steps', '1', '--image-size', '28', '--channels', '1',
                                       '--device', device])
     tool.main()
