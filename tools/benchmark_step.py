@@ -11,7 +11,8 @@ share its segmentor, batch size and crop:
 - ``AdvStyle`` / ``SLIM-AdvStyle``: Zhong's image-level AdvStyle (the ``SLIMAdvStyle`` wrapper with
   ``slim=None``) and the config as it is;
 - ``pAdaIN``, ``MixStyle``, ``DSU``, ``ASA``, ``ASA+SLIM``: the ``StyleAugmented`` wrapper with the
-  method files of ``configs/_base_/methods/`` at the positions (and SLIM layers) of ``--placement``.
+  method files of ``configs/_base_/methods/`` at the positions (and SLIM layers) of ``--placement``;
+- ``ASA+SLIM-paper`` / ``ASA+SLIM-balanced``: ASA + SLIM with ``slim.scale`` 'paper' / 'balanced'.
 
 Each timed round runs one training step of every variant in turn (interleaved, so that machine
 load affects all alike); the median over rounds is reported per variant, and every time ratio as
@@ -24,9 +25,9 @@ tensor storages the step allocates on the CPU (``slim_mmseg.profiling``; unlike 
 resident set size, identical runs give identical numbers). A FLOP count of one step per variant
 (convolutions and matrix products, forward and backward) shows the work itself, free of timing
 noise. The printed ratios carry the project's targets: SLIM-AdvStyle <= 1.05x AdvStyle in time and
-memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time (issue #3); ASA <= 1.15x ERM in
-time and <= 1.05x in FLOPs; ASA+SLIM <= 1.5x ASA in time; pAdaIN, MixStyle, DSU <= 1.05x ERM in time
-(issue #9). The style modules act at random (per module and step: pAdaIN with p = 0.01, MixStyle and
+memory; one-step AdvStyle (clean + adversarial) <= 2.7x ERM in time ; ASA <= 1.15x ERM in
+time and <= 1.05x in FLOPs; ASA+SLIM <= 1.5x ASA in time; pAdaIN, MixStyle, DSU <= 1.05x ERM in time;
+ASA+SLIM 'paper' <= 1.05x and 'balanced' <= 1.1x ASA+SLIM ('mean') in time. The style modules act at random (per module and step: pAdaIN with p = 0.01, MixStyle and
 DSU with p = 0.5, ASA's three branches with 1/3 each), so their single-step FLOPs and memory depend
 on the draw; the time is a median over rounds.
 """
@@ -59,7 +60,9 @@ DEFAULT_CONFIG = 'configs/demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_sy
 DEFAULT_PLACEMENT = 'configs/_base_/methods/placement_resnetv1c_seg.py'
 # Feature-level style variants: their method file in configs/_base_/methods/.
 STYLE_METHODS = {'pAdaIN': 'padain', 'MixStyle': 'mixstyle', 'DSU': 'dsu', 'ASA': 'asa', 'ASA+SLIM': 'asa-slim'}
-VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle', *STYLE_METHODS)
+# ASA + SLIM at the other strengths of the SLIM term (``slim.scale``; the method file's is 'mean').
+SLIM_SCALE_VARIANTS = {'ASA+SLIM-paper': 'paper', 'ASA+SLIM-balanced': 'balanced'}
+VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle', *STYLE_METHODS, *SLIM_SCALE_VARIANTS)
 
 
 def variant_cfg(cfg: Config, variant: str, placement: str = DEFAULT_PLACEMENT) -> dict:
@@ -69,6 +72,10 @@ def variant_cfg(cfg: Config, variant: str, placement: str = DEFAULT_PLACEMENT) -
         return copy.deepcopy(cfg.model.model)
     if variant in STYLE_METHODS:
         return style_variant_cfg(cfg.model.model, variant, placement)
+    if variant in SLIM_SCALE_VARIANTS:
+        model = style_variant_cfg(cfg.model.model, 'ASA+SLIM', placement)
+        model['slim'] = dict(model['slim'], scale=SLIM_SCALE_VARIANTS[variant])
+        return model
     if variant not in VARIANTS:
         raise ValueError(f'unknown variant {variant!r}; variants: {", ".join(VARIANTS)}')
     model = copy.deepcopy(cfg.model)
@@ -174,6 +181,9 @@ RATIOS = (
     ('ASA', 'ERM', 'time', 1.15), ('ASA', 'ERM', 'FLOPs', 1.05), ('ASA', 'ERM', 'memory', None),
     ('ASA+SLIM', 'ASA', 'time', 1.5), ('ASA+SLIM', 'ASA', 'FLOPs', None), ('ASA+SLIM', 'ASA', 'memory', None),
     ('pAdaIN', 'ERM', 'time', 1.05), ('MixStyle', 'ERM', 'time', 1.05), ('DSU', 'ERM', 'time', 1.05),
+    ('ASA+SLIM-paper', 'ASA+SLIM', 'time', 1.05), ('ASA+SLIM-paper', 'ASA+SLIM', 'FLOPs', None),
+    ('ASA+SLIM-balanced', 'ASA+SLIM', 'time', 1.1), ('ASA+SLIM-balanced', 'ASA+SLIM', 'FLOPs', None),
+    ('ASA+SLIM-balanced', 'ASA+SLIM', 'memory', None),
 )
 
 
