@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from slim_mmseg.core import (INPUT, PixelPerturbation, SLIMSampler, SLIMTerm, StyleStatisticsPerturbation,
+from slim_mmseg.core import (INPUT, NORM_MODES, PixelPerturbation, SLIMSampler, SLIMTerm, StyleStatisticsPerturbation,
                              ascend, recording_statistics, seeded_generator)
 
 
@@ -38,7 +38,7 @@ def run(model, images, labels, name, steps=5, seed=0, norm_mode='batch', slim=No
 
 
 @pytest.mark.parametrize('name', PERTURBATIONS)
-@pytest.mark.parametrize('norm_mode', ['batch', 'running', 'eval'])
+@pytest.mark.parametrize('norm_mode', NORM_MODES.names())
 def test_model_state_untouched_and_mode_restored(tiny_model, name, norm_mode):
     images, labels = unit_images()
     tiny_model.backbone.layer2.eval()  # mixed modes must come back as they were
