@@ -106,7 +106,7 @@ def ascend(model: nn.Module, inputs: Tensor, perturbation: Perturbation,
     check_ascent(steps, step_size, rule, norm_mode)
     state = perturbation.start(inputs, generator)
     slim_module = slim.module(model) if slim is not None else None
-    scale = _autocast_gradient_scale(inputs) if gradient_scale is None else float(gradient_scale)
+    scale = autocast_gradient_scale(inputs) if gradient_scale is None else float(gradient_scale)
     running = torch.ones((), dtype=torch.bool, device=inputs.device)
     last = torch.full((), float('nan'), device=inputs.device)  # dtype follows the objective's from step 1
     slim_ratio, zero_gradients = None, None
@@ -165,9 +165,13 @@ def _grad(value: Tensor, state: Sequence[Tensor], scale: float, retain_graph: bo
     return [torch.zeros_like(t) if g is None else (g / scale if scale != 1 else g) for t, g in zip(state, grads)]
 
 
-def _autocast_gradient_scale(inputs: Tensor) -> float:
+def autocast_gradient_scale(inputs: Tensor, float16_graph: bool = False) -> float:
+    """The factor a batch-mean loss of ``inputs``' batch is multiplied by before ``autograd.grad`` when
+    its graph runs in float16: under float16 autocast on ``inputs``' device, or when the caller knows
+    (``float16_graph``: a float16 feature recorded under an autocast that has since been left);
+    ``1`` otherwise. See :data:`FLOAT16_GRADIENT_SCALE`."""
     device = inputs.device.type
-    if torch.is_autocast_enabled(device) and torch.get_autocast_dtype(device) == torch.float16:
+    if float16_graph or (torch.is_autocast_enabled(device) and torch.get_autocast_dtype(device) == torch.float16):
         return FLOAT16_GRADIENT_SCALE * inputs.shape[0]
     return 1.0
 

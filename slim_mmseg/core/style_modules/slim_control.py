@@ -59,6 +59,7 @@ from ..module_lookup import resolve_module
 from ..partial_forward import feature_until
 from ..slim_sampler import SLIMDraw, SLIMSampler
 from ..slim_balance import balance
+from ..ascent import autocast_gradient_scale
 from ..slim_term import SLIMTerm, check_scale
 from .asa import ADVSTYLE, ASA
 from .insertion import StyleAugmentation
@@ -207,8 +208,11 @@ class SLIMControlFactors:
         term = SLIMTerm(draw, clean, self.scale)
         per_sample = term.per_sample(record.feature)
         value = (term.weights(per_sample) * per_sample).mean()
-        partial = torch.autograd.grad(value, reaching, retain_graph=True, allow_unused=True)
-        by_id = {id(f): g for f, g in zip(reaching, partial)}
+        # Under float16 autocast the backward to the factors runs through float16 activations:
+        # scaled like the ascent's input gradients, so that they do not underflow.
+        scale = autocast_gradient_scale(record.feature, float16_graph=record.feature.dtype == torch.float16)
+        partial = torch.autograd.grad(value * scale, reaching, retain_graph=True, allow_unused=True)
+        by_id = {id(f): g / scale for f, g in zip(reaching, partial) if g is not None}
         self.applied += 1
         return [by_id.get(id(f)) if by_id.get(id(f)) is not None else g for f, g in zip(factors, gradients)]
 
