@@ -1,0 +1,3 @@
+# Evidence protocol, short schedule: natural training (the classifier alone, no attack).
+_base_ = ['./_short.py']
+model = {{_base_.natural_model}}
