@@ -41,3 +41,20 @@ def test_results_region_is_rebuilt_with_tables_missing_rows_and_verdicts(tmp_pat
 def test_a_document_without_one_results_region_is_refused():
     with pytest.raises(ValueError, match='results:begin'):
         build_doc.replace_results('no markers', 'x')
+
+
+def test_attack_control_matches_the_weakest_slim_attack(tmp_path):
+    import attack_control
+    losses = {'at_pgd-at_slim-mean': 0.9, 'at_pgd-at_slim-paper': 0.7, 'at_pgd-at_slim-balanced': 0.8,
+              'at_pgd-at_step0.0125': 0.85, 'at_pgd-at_step0.00625': 0.72, 'at_pgd-at_step0.003125': 0.5}
+    assert attack_control.choose(losses) == 'at_pgd-at_step0.00625'
+    assert attack_control.choose({**losses, 'at_pgd-at_slim-paper': None}) is None
+    work_dir = tmp_path / 'run'
+    (work_dir / '20260101_000000' / 'vis_data').mkdir(parents=True)
+    lines = [dict(loss_adv_ce=2.0, epoch=1), dict(loss_adv_ce=1.0, epoch=2), dict(loss_adv_ce=0.5, epoch=2),
+             dict(lr=0.1, epoch=2)]
+    (work_dir / '20260101_000000' / 'vis_data' / 'scalars.json').write_text(
+        ''.join(json.dumps(line) + '\n' for line in lines))
+    assert attack_control.last_epoch_loss(str(work_dir)) is None  # not finished
+    (work_dir / 'train_done').write_text('1\n')
+    assert attack_control.last_epoch_loss(str(work_dir)) == 0.75
