@@ -50,8 +50,7 @@ def sign_flip_rates(model: nn.Module, inputs: Tensor, task_loss: Callable[[Tenso
     task_only = adversarial_statistics(clean_reference(None), None)
     records = []
     for layer_index, layer in enumerate(layers):
-        draws = [SLIMDraw(layer, loss, float(weight), layer_index, loss_index)
-                 for loss_index, loss in enumerate(losses) for weight in weights]
+        draws = [SLIMDraw.fixed(layer, loss, weight, losses, layer_index) for loss in losses for weight in weights]
         reference = clean_reference(draws[0])  # the clean feature depends on the layer alone
         for draw in draws:
             flipped = (adversarial_statistics(reference, draw) != task_only).float().mean().item()

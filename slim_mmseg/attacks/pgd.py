@@ -61,4 +61,5 @@ class PGD(Attack):
             generator.manual_seed(self.seed)
         result = ascend(self.model, images, self.perturbation, objective, steps=self.steps,
                         step_size=self.step_size, norm_mode='eval', generator=generator)
+        result.warn_if_stopped('PGD')
         return result.inputs

@@ -60,7 +60,7 @@ class CleanReference:
 class AdversarialStyle:
     """The adversary's result: detached adversarial statistics per position."""
     statistics: Statistics
-    objective: float
+    objective: Tensor  # 0-d, the inner loop's last finite objective
 
 
 @dataclass

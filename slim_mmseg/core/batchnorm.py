@@ -11,10 +11,12 @@ inner loop never changes the model's state; they differ in the statistics used t
   module's mode is restored afterwards.
 """
 from contextlib import contextmanager
-from typing import Callable, ContextManager, Dict, Iterator
+from typing import ContextManager, Iterator
 
 from torch import nn
 from torch.nn.modules.batchnorm import _NormBase
+
+from .registry import Registry
 
 
 @contextmanager
@@ -61,8 +63,7 @@ def evaluation_mode(model: nn.Module) -> Iterator[None]:
             module.training = training
 
 
-NORM_MODES: Dict[str, Callable[[nn.Module], ContextManager[None]]] = {
-    'batch': batchnorm_statistics_frozen,
-    'running': batchnorm_running_statistics,
-    'eval': evaluation_mode,
-}
+NORM_MODES = Registry('normalisation mode of the inner loop')
+NORM_MODES.register('batch', batchnorm_statistics_frozen)
+NORM_MODES.register('running', batchnorm_running_statistics)
+NORM_MODES.register('eval', evaluation_mode)

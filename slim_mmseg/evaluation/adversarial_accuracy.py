@@ -45,8 +45,10 @@ class PGDAttack:
         def loss(adversarial: torch.Tensor) -> torch.Tensor:
             return F.cross_entropy(model(adversarial, mode='tensor'), labels)
 
-        return ascend(model, images, self.perturbation, loss, steps=self.steps, step_size=self.step_size,
-                      norm_mode='eval', generator=self.generator).inputs
+        result = ascend(model, images, self.perturbation, loss, steps=self.steps, step_size=self.step_size,
+                        norm_mode='eval', generator=self.generator)
+        result.warn_if_stopped('adversarial evaluation')
+        return result.inputs
 
 
 class _AdversarialPrediction:

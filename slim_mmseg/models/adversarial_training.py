@@ -148,7 +148,7 @@ class AdversarialTraining(BaseModel):
             loss, log_vars = self.parse_losses(self.objective.training_loss(adv_logits, labels, clean_logits))
             optim_wrapper.update_params(loss)
 
-        log_vars['adv_objective'] = torch.tensor(adversarial.objective)
+        log_vars['adv_objective'] = adversarial.objective.detach().float()
         log_vars['attack_nonfinite_steps'] = torch.tensor(float(self.nonfinite_steps))
         log_vars['awp_active'] = torch.tensor(float(awp_perturbation is not None))
         if draw is not None:

@@ -135,7 +135,7 @@ class SLIMAdvStyle(BaseModel):
                                    data_samples=data_samples, style=style, draw=draw)
         log_vars['loss'] = log_vars['loss'] + self.adv_loss_weight * adv_vars.pop('loss')
         log_vars.update((ADV_PREFIX + key, value) for key, value in adv_vars.items())
-        log_vars['adv_objective'] = torch.tensor(style.objective)
+        log_vars['adv_objective'] = style.objective.detach().float()
         if draw is not None:
             log_vars['slim_layer'] = torch.tensor(float(draw.layer_index))
             log_vars['slim_loss'] = torch.tensor(float(draw.loss_index))

@@ -51,12 +51,46 @@ def test_bad_configs_fail():
         SLIMSampler([])
     with pytest.raises(ValueError, match='low <= high'):
         SLIMSampler(LAYERS, lambda_range=(1.0, -1.0))
-    with pytest.raises(KeyError, match='registered losses'):
+    with pytest.raises(KeyError, match='registered: mse, ortho, reverse'):
         SLIMSampler(LAYERS, losses=['nope'])
 
 
-def test_dictionary_term_is_weighted_loss():
-    sampler = SLIMSampler(['a'], losses=['mse'], lambda_range=(0.5, 0.5), seed=0)
-    draw = sampler.draw()
-    clean, adv = torch.zeros(2, 3), torch.ones(2, 3)
-    assert draw.dictionary_term(clean, adv).item() == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="unknown SLIM draw mode 'pixel'; valid: batch, sample"):
+        SLIMSampler(LAYERS, draw='pixel')
+    with pytest.raises(ValueError, match='needs the batch size'):
+        SLIMSampler(LAYERS, draw='sample').draw()
+
+
+def test_batch_draws_share_one_draw_and_consume_the_stream_as_before():
+    """Three numbers per draw (layer, loss, lambda), whatever the batch size, so that runs seeded
+    before per-sample draws existed draw the same sequence."""
+    generator = torch.Generator().manual_seed(7)
+    layer = int(torch.randint(4, (), generator=generator))
+    loss = int(torch.randint(3, (), generator=generator))
+    weight = -1 + 2 * float(torch.rand((), generator=generator))
+    draw = SLIMSampler(LAYERS, seed=7).draw(batch_size=5)
+    assert (draw.layer_index, draw.loss_index, draw.mode) == (layer, loss, 'batch')
+    assert draw.weight == pytest.approx(weight, abs=1e-7)
+    assert draw.weights.shape == (5,) and torch.all(draw.weights == draw.weights[0])
+    assert draw.loss_indices.tolist() == [loss] * 5
+
+
+def test_sample_draws_give_each_sample_its_loss_and_lambda():
+    sampler = SLIMSampler(LAYERS, seed=0, draw='sample')
+    draws = [sampler.draw(batch_size=64) for _ in range(30)]
+    assert all(d.loss_indices.shape == (64,) and d.weights.shape == (64,) for d in draws)
+    assert len({d.layer for d in draws}) > 1
+    first = draws[0]
+    assert set(first.loss_indices.tolist()) == {0, 1, 2} and first.weights.std() > 0.3
+    with pytest.raises(AttributeError, match='no single weight'):
+        first.weight
+    resumed = SLIMSampler(LAYERS, seed=0, draw='sample')
+    assert resumed.draw(batch_size=64) == first
+
+
+def test_a_gpu_mapped_state_loads():
+    sampler = SLIMSampler(LAYERS, seed=1)
+    state = {'generator': sampler.generator.get_state().clone()}
+    loaded = SLIMSampler(LAYERS, seed=2)
+    loaded.load_state_dict(state)
+    assert loaded.draw() == sampler.draw()

@@ -86,7 +86,7 @@ class PixelPerturbation:
 def check_unit_range(inputs: Tensor) -> None:
     """Pixel attacks measure epsilon in [0, 1] image units; anything else would silently rescale it."""
     low, high = torch.aminmax(inputs.detach())
-    if low < 0 or high > 1:
+    if bool((low < 0) | (high > 1)):  # one device-to-host read
         raise ValueError(f'pixel perturbations need images in [0, 1], got values in [{float(low):.3g}, '
                          f'{float(high):.3g}]: scale images to [0, 1] in the data preprocessor (mean 0, '
                          f'std 255) and normalise inside the model')

@@ -44,6 +44,7 @@ from ..batchnorm import batchnorm_statistics_frozen
 from ..feature_capture import as_feature
 from ..module_lookup import resolve_module
 from ..slim_sampler import SLIMDraw, SLIMSampler
+from ..slim_term import SLIMTerm
 from .asa import ADVSTYLE, ASA
 from .insertion import StyleAugmentation
 
@@ -143,7 +144,7 @@ class SLIMControlFactors:
         if not reaching:
             self.skipped += 1
             return gradients
-        term = draw.dictionary_term(clean, record.feature)
+        term = SLIMTerm(draw, clean).value(record.feature)
         partial = torch.autograd.grad(term, reaching, retain_graph=True, allow_unused=True)
         by_id = {id(f): g for f, g in zip(reaching, partial)}
         self.applied += 1

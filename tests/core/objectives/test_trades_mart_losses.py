@@ -87,7 +87,7 @@ def test_objectives_that_need_clean_logits_say_so():
 def test_build_objective_names_valid_choices():
     assert isinstance(build_objective(dict(type='TRADES', beta=3.0)), TRADES)
     assert build_objective(dict(type='MART')).beta == 5.0
-    with pytest.raises(ValueError, match='PGDAT, TRADES, MART'):
+    with pytest.raises(ValueError, match="'Trades' \\(did you mean 'TRADES'\\?\\).*MART, PGDAT, TRADES"):
         build_objective(dict(type='Trades'))
     with pytest.raises(ValueError, match='beta'):
         build_objective(dict(type='TRADES', beta=-1.0))
