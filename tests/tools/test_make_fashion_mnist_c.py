@@ -83,3 +83,24 @@ def test_severities_grow_and_bad_input_is_named(tmp_path):
     (tmp_path / 'full' / 'x').write_text('x')
     with pytest.raises(FileExistsError, match='refusing'):
         fmc.generate(str(source), str(tmp_path / 'full'), log=lambda _: None)
+
+
+@pytest.mark.slow
+def test_real_fashion_mnist_c_matches_its_manifest_and_layout():
+    """The generated set on this machine (python tools/make_fashion_mnist_c.py), when present."""
+    import json
+    out = ROOT / 'data' / 'fashion_mnist_c'
+    if not (out / fmc.MANIFEST_NAME).is_file():
+        pytest.skip(f'{out} not generated')
+    manifest = json.loads((out / fmc.MANIFEST_NAME).read_text())
+    assert manifest['corruptions'] == list(fmc.CORRUPTIONS)
+    labels = np.load(out / 'labels.npy')
+    assert labels.shape == (50000,) and (labels[:10000] == labels[40000:]).all()
+    held_out = np.load(out / 'source_val_indices.npy')
+    assert held_out.shape == (5000,)
+    dataset = FashionMNISTCDataset(data_root=str(out), pipeline=[])
+    assert len(dataset) == 15 * 50000
+    source = fmc.DEBIAN_ROOT
+    test_images = fmc._read_split(source, 'test')[0]
+    image = fmc.corrupt(test_images[7], 'fog', 3, fmc.image_seed(manifest['seed'], 'fog', 3, 7))
+    assert (np.load(out / 'fog.npy', mmap_mode='r')[20007] == image).all()

@@ -49,7 +49,11 @@ sweep_seeds() {  # ROOT CHECKPOINTS CONFIGS... (CONTROL as a config name adds th
                 configs+=("$config")
             fi
         done
-        $PY tools/run_seeds.py --seeds "$seed" --checkpoint $checkpoints --work-root "$root" "${configs[@]}"
+        # one run_seeds call per config, so that a row that fails (reported) does not stop the others
+        for config in "${configs[@]}"; do
+            $PY tools/run_seeds.py --seeds "$seed" --checkpoint $checkpoints --work-root "$root" "$config" \
+                || echo "FAILED: $config seed $seed (exit $?); the rest of the sweep goes on, a rerun retries it" >&2
+        done
     done
 }
 
