@@ -61,7 +61,7 @@ def test_config_builds(path):
 @pytest.fixture(scope='module')
 def fake_data(tmp_path_factory):
     root = tmp_path_factory.mktemp('evidence_data')
-    write_split(root / 'idx', 'train', 12)
+    write_split(root / 'idx', 'train', 30)
     write_split(root / 'idx', 't10k', 3)
     sys.path.insert(0, str(ROOT / 'tools'))
     import make_fashion_mnist_c
