@@ -3,7 +3,7 @@
 # al. 2020's shape), PGD-20 accuracy on the first 1000 held-out source-val images after every epoch
 # selects the best checkpoint; best and last are both tested.
 _base_ = ['./_short.py']
-epochs = 15
+epochs = 12
 param_scheduler = [dict(type='MultiStepLR', milestones=[epochs // 2, epochs * 3 // 4], gamma=0.1,
                         by_epoch=True)]
 train_cfg = dict(max_epochs=epochs, val_interval=1)

@@ -4,7 +4,7 @@
 # wd 5e-4, batch 128, a cosine to 0 over `epochs`; a checkpoint every epoch (a sweep resumes from it);
 # the last checkpoint tested on all 10000 test images, clean and PGD-20 (eps 0.1, step 0.0125).
 _base_ = ['../fashion_mnist_at/smallcnn_pgd-at.py']
-epochs = 5
+epochs = 4
 slim_stages = dict(scale='mean')  # merged into the base's SLIM setting; rows override the scale
 fashion_mnist_c_root = 'data/fashion_mnist_c'
 train_dataloader = dict(

@@ -42,10 +42,10 @@ def test_config_says_what_its_name_says_and_is_swept(path):
     assert cfg.model.get('attack', dict(eps=0.1))['eps'] == 0.1
     assert cfg.test_cfg.attack == dict(eps=0.1, steps=20, step_size=0.0125)
     if path.stem.startswith('long_'):
-        assert cfg.train_cfg.max_epochs == 15 and cfg.default_hooks.checkpoint.save_best == 'pgd20/accuracy'
+        assert cfg.train_cfg.max_epochs == 12 and cfg.default_hooks.checkpoint.save_best == 'pgd20/accuracy'
         assert cfg.val_dataloader.dataset.part == 'source_val'
     else:
-        assert cfg.train_cfg.max_epochs == 5 and cfg.param_scheduler[0].T_max == 5
+        assert cfg.train_cfg.max_epochs == 4 and cfg.param_scheduler[0].T_max == 4
     if '_step' in path.stem:
         assert cfg.model.attack.step_size == float(path.stem.split('_step')[1])
 
