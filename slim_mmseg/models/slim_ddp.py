@@ -5,6 +5,14 @@ never calls the wrapped module's ``train_step``, so the adversarial step would s
 This wrapper hands the step to the module, passing itself as the forward for the two passes that
 train the weights (so DDP synchronises their gradients) and ``no_sync`` for the clean one (one
 all-reduce per step). The inner loop runs on the bare module, outside gradient synchronisation.
+
+``broadcast_buffers`` defaults to False, as in mmengine's default wrapper (DDP's own default is
+True). Our buffers are per rank by design: non-finite counters count each rank's own steps, and
+BN running statistics without SyncBN are each rank's own, as on mmengine's default path; buffers
+that must agree (ASA's ``initialized``) agree by construction (the decision streams and the
+initialisation all-reduce). Broadcasting would overwrite every rank's buffers with rank 0's before
+each forward through the wrapper, up to twice per adversarial step, for one collective each. A
+config may still set ``broadcast_buffers=True``.
 """
 from typing import Dict, Union
 
@@ -17,6 +25,9 @@ from torch import Tensor
 
 @MODEL_WRAPPERS.register_module()
 class SLIMDistributedDataParallel(MMDistributedDataParallel):
+
+    def __init__(self, module, broadcast_buffers: bool = False, **kwargs):
+        super().__init__(module=module, broadcast_buffers=broadcast_buffers, **kwargs)
 
     def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
         step = getattr(self.module, 'adversarial_train_step', None)

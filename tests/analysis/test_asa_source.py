@@ -6,7 +6,7 @@ import torch
 from slim_mmseg.analysis import ASAStyleSource, feature_cosine, layer_features, standard_sources
 from slim_mmseg.core import evaluation_mode
 from slim_mmseg.core.style_modules import ASA
-from slim_mmseg.core.style_modules.statistics import batch_spread, instance_statistics
+from slim_mmseg.core.style_statistics import batch_spread, style_statistics
 from analysis_models import conv_classifier, image_batch
 
 LAYERS = ['backbone.layer1', 'backbone.layer2', 'head']
@@ -56,7 +56,7 @@ def test_without_factors_the_first_batch_sets_asa_initial_estimate_and_later_bat
     source.perturbed_features(*first, [POSITION])
     with evaluation_mode(model):
         clean = layer_features(model, first[0], [POSITION])[POSITION].view(8, 6, 4, 4)
-    mean, std = instance_statistics(clean, 1e-6)
+    mean, std = style_statistics(clean, 1e-6, unbiased=True)
     mean_factor, std_factor = source.control_factors()[POSITION]
     assert torch.allclose(mean_factor, batch_spread(mean, 1e-6), atol=1e-6)
     assert torch.allclose(std_factor, batch_spread(std, 1e-6), atol=1e-6)

@@ -113,8 +113,8 @@ def test_resume_continues_the_random_streams_and_slim_draws():
 
     resumed = build(wrapper_cfg())
     resumed.load_state_dict(state)
-    assert bool(resumed.augmentation.module_at(POSITIONS[0]).initialized) == \
-        bool(model.augmentation.module_at(POSITIONS[0]).initialized)
+    saved_flag = state['augmentation.style_modules.' + POSITIONS[0].replace('.', '__') + '.initialized']
+    assert bool(resumed.augmentation.module_at(POSITIONS[0]).initialized) == bool(saved_flag)
     again = resumed.train_step(random_seg_batch(seed=1), optim_for(resumed))
     for key in ('loss', 'slim_layer', 'slim_lambda', 'slim_skipped'):
         assert torch.equal(continued[key], again[key]), key

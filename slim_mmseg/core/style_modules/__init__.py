@@ -12,11 +12,10 @@ from .gradient_reversal import reverse_gradient
 from .insertion import StyleAugmentation, probe_outputs
 from .mixstyle import MixStyle
 from .padain import PermutedAdaIN
-from .registry import register_style_module, registered_style_modules, style_module_class
+from .registry import STYLE_MODULES
 from .slim_control import AdversarialCapture, SLIMControlFactors
 
 __all__ = [
     'ASA', 'BRANCHES', 'StyleModule', 'DSU', 'reverse_gradient', 'StyleAugmentation', 'probe_outputs',
-    'MixStyle', 'PermutedAdaIN', 'register_style_module', 'registered_style_modules',
-    'style_module_class', 'AdversarialCapture', 'SLIMControlFactors',
+    'MixStyle', 'PermutedAdaIN', 'STYLE_MODULES', 'AdversarialCapture', 'SLIMControlFactors',
 ]

@@ -19,6 +19,8 @@ shape (1, C, 1, 1) scale Gaussian perturbations of the instance statistics:
 - Branches, per module and batch, in training: identity, AdvStyle, DSU with probabilities
   ``branch_probabilities`` (the source's classification copy: 1/3 each, from ``random.random()``
   thresholds 1/3 and 2/3; its re-ID copy ``reid/models/advstyle.py`` uses identity 1/2, AdvStyle 1/2).
+  The choice is drawn from the decision stream, identical on every rank (the initialisation
+  all-reduce runs on all of them or none); the noise from the per-rank noise stream.
 - Statistics: unbiased variance, eps = 1e-6; not detached; sigma' is not clamped (as in the source).
 - Evaluation: identity.
 
@@ -32,10 +34,11 @@ import torch
 import torch.distributed as dist
 from torch import Tensor, nn
 
+from ..style_statistics import batch_spread, restyle, style_statistics
 from .base import StyleModule
 from .dsu import dsu_restyle
 from .gradient_reversal import reverse_gradient
-from .statistics import batch_spread, instance_statistics, restyle_normalised, standard_normal
+from .registry import STYLE_MODULES
 
 BRANCHES = ('identity', 'advstyle', 'dsu')
 ADVSTYLE = 'advstyle'
@@ -47,6 +50,7 @@ DEFAULT_ADV_WEIGHT = 10.0
 PLACEHOLDER_FACTOR = 0.1
 
 
+@STYLE_MODULES.register('ASA')
 class ASA(StyleModule):
     """Args:
         channels: channels of the input feature map.
@@ -74,6 +78,9 @@ class ASA(StyleModule):
         self.mean_factor = nn.Parameter(torch.full((1, channels, 1, 1), PLACEHOLDER_FACTOR))
         self.std_factor = nn.Parameter(torch.full((1, channels, 1, 1), PLACEHOLDER_FACTOR))
         self.register_buffer('initialized', torch.tensor(False))
+        # Host-side "initialized is known to be True": reading the buffer is a device-to-host
+        # sync on a GPU, so it is read until it is True once (and again after a state-dict load).
+        self._known_initialized = False
         self.last_branch: Optional[str] = None
 
     @property
@@ -97,15 +104,19 @@ class ASA(StyleModule):
         if branch == 'identity':
             return x
         if branch == 'dsu':
-            return dsu_restyle(x, self.generator, self.eps)
-        mean, std = instance_statistics(x, self.eps)
-        if not bool(self.initialized):
-            self.initialize(mean, std)
-        new_mean = mean + standard_normal(mean.shape, self.generator, x) * \
-            reverse_gradient(self.mean_factor, self.adv_weight)
-        new_std = std + standard_normal(std.shape, self.generator, x) * \
-            reverse_gradient(self.std_factor, self.adv_weight)
-        return restyle_normalised(x, mean, std, new_mean, new_std)
+            return dsu_restyle(self, x)
+        mean, std = style_statistics(x, self.eps, unbiased=True)
+        if not self._known_initialized:
+            if not bool(self.initialized):
+                self.initialize(mean, std)
+            self._known_initialized = True
+        new_mean = mean + self.standard_normal(mean) * reverse_gradient(self.mean_factor, self.adv_weight)
+        new_std = std + self.standard_normal(std) * reverse_gradient(self.std_factor, self.adv_weight)
+        return restyle(x, new_mean, new_std, own=(mean, std))
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        self._known_initialized = False
+        super()._load_from_state_dict(*args, **kwargs)
 
     @torch.no_grad()
     def initialize(self, mean: Tensor, std: Tensor) -> None:

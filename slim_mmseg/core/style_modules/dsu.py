@@ -15,18 +15,21 @@ from typing import Optional
 
 from torch import Tensor
 
-from .base import StyleModule, check_probability
-from .statistics import batch_spread, instance_statistics, restyle_normalised, standard_normal
+from ..style_statistics import batch_spread, restyle, style_statistics
+from .base import StyleModule
+from .registry import STYLE_MODULES
 
 
-def dsu_restyle(x: Tensor, generator, eps: float) -> Tensor:
-    """One DSU resampling of ``x`` (shared with ASA's DSU branch)."""
-    mean, std = instance_statistics(x, eps)
-    new_mean = mean + standard_normal(mean.shape, generator, x) * batch_spread(mean, eps)
-    new_std = std + standard_normal(std.shape, generator, x) * batch_spread(std, eps)
-    return restyle_normalised(x, mean, std, new_mean, new_std)
+def dsu_restyle(module: StyleModule, x: Tensor) -> Tensor:
+    """One DSU resampling of ``x`` with ``module``'s noise stream and ``eps`` (shared with ASA's
+    DSU branch)."""
+    mean, std = style_statistics(x, module.eps, unbiased=True)
+    new_mean = mean + module.standard_normal(mean) * batch_spread(mean, module.eps)
+    new_std = std + module.standard_normal(std) * batch_spread(std, module.eps)
+    return restyle(x, new_mean, new_std, own=(mean, std))
 
 
+@STYLE_MODULES.register('DSU')
 class DSU(StyleModule):
     """Args:
         channels: channels of the input feature map.
@@ -36,11 +39,8 @@ class DSU(StyleModule):
     """
 
     def __init__(self, channels: int, p: float = 0.5, eps: float = 1e-6, seed: Optional[int] = None):
-        super().__init__(channels, seed)
-        self.p = check_probability(p)
+        super().__init__(channels, seed, p)
         self.eps = eps
 
     def augment(self, x: Tensor) -> Tensor:
-        if self.uniform() >= self.p:
-            return x
-        return dsu_restyle(x, self.generator, self.eps)
+        return dsu_restyle(self, x)

@@ -19,6 +19,7 @@ a position that does not run in the forward pass, or whose output is not (N, C, 
 """
 import difflib
 import fnmatch
+import inspect
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
@@ -26,8 +27,9 @@ import torch
 from torch import Tensor, nn
 
 from ..module_lookup import resolve_module
+from ..random_streams import shared_seed
 from .base import StyleModule
-from .registry import style_module_class
+from .registry import STYLE_MODULES
 
 
 def probe_outputs(model: nn.Module, names: Sequence[str], run_forward: Callable[[], Any],
@@ -72,7 +74,8 @@ class StyleAugmentation(nn.Module):
         type: registered style module name (``ASA``, ``DSU``, ``MixStyle``, ``pAdaIN``).
         run_probe: runs one forward of ``model`` on a representative input.
         watch: further module names whose execution order is recorded by the probe (SLIM layers).
-        seed: module i's generator is seeded with ``seed + i``; ``None`` uses ``torch.initial_seed()``.
+        seed: module i's streams derive from ``seed + i``; ``None`` uses the run's seed as rank 0
+            has it (:func:`..random_streams.shared_seed`: identical on every rank).
         **module_args: passed to the style module class (e.g. ``p``, ``adv_weight``).
     """
 
@@ -85,12 +88,14 @@ class StyleAugmentation(nn.Module):
             raise ValueError('style augmentation needs at least one position (a module name)')
         if len(set(self.positions)) != len(self.positions):
             raise ValueError(f'positions repeat a name: {self.positions}')
-        cls = style_module_class(type)
+        cls = STYLE_MODULES.get(type)
+        if not (inspect.isclass(cls) and issubclass(cls, StyleModule)):
+            raise TypeError(f'style module {type!r} is registered as {cls!r}, not a StyleModule subclass')
         self.type = type
         names = list(dict.fromkeys([*self.positions, *watch]))
         probed = probe_outputs(model, names, run_probe, role='style position or SLIM layer')
         self.order = {name: index for name, (index, _) in probed.items()}
-        base_seed = torch.initial_seed() if seed is None else int(seed)
+        base_seed = shared_seed(seed)
         modules = {}
         for index, position in enumerate(self.positions):
             output = probed[position][1]

@@ -19,12 +19,14 @@ from typing import Optional, Sequence
 import torch
 from torch import Tensor
 
-from .base import StyleModule, check_probability
-from .statistics import instance_statistics, restyle_normalised
+from ..style_statistics import restyle, style_statistics
+from .base import StyleModule
+from .registry import STYLE_MODULES
 
 MIX_MODES = ('random', 'crossdomain')
 
 
+@STYLE_MODULES.register('MixStyle')
 class MixStyle(StyleModule):
     """Args:
         channels: channels of the input feature map.
@@ -37,13 +39,12 @@ class MixStyle(StyleModule):
 
     def __init__(self, channels: int, p: float = 0.5, alpha: float = 0.1, mix: str = 'random',
                  eps: float = 1e-6, seed: Optional[int] = None):
-        super().__init__(channels, seed)
-        check_probability(p)
+        super().__init__(channels, seed, p)
         if alpha <= 0:
             raise ValueError(f'alpha must be > 0, got {alpha}')
         if mix not in MIX_MODES:
             raise ValueError(f'mix must be one of {MIX_MODES}, got {mix!r}')
-        self.p, self.alpha, self.mix, self.eps = p, alpha, mix, eps
+        self.alpha, self.mix, self.eps = alpha, mix, eps
         self.domains: Optional[Tensor] = None
         self.single_domain_samples = 0
 
@@ -60,25 +61,23 @@ class MixStyle(StyleModule):
         self.domains = torch.tensor([codes[d] for d in domains])
 
     def augment(self, x: Tensor) -> Tensor:
-        if self.uniform() >= self.p:
-            return x
         batch = x.shape[0]
-        lam = _beta(self.alpha, batch, self.generator).to(device=x.device, dtype=x.dtype).view(batch, 1, 1, 1)
-        partners = self.partners(batch).to(x.device)
-        mean, std = instance_statistics(x, self.eps)
+        mean, std = style_statistics(x, self.eps, unbiased=True)
         mean, std = mean.detach(), std.detach()
+        lam = _beta(self.alpha, batch, self.noise).to(device=x.device, dtype=mean.dtype).view(batch, 1, 1, 1)
+        partners = self.partners(batch).to(x.device)
         mixed_mean = lam * mean + (1 - lam) * mean[partners]
         mixed_std = lam * std + (1 - lam) * std[partners]
-        return restyle_normalised(x, mean, std, mixed_mean, mixed_std)
+        return restyle(x, mixed_mean, mixed_std, own=(mean, std))
 
     def partners(self, batch: int) -> Tensor:
         if self.mix == 'random':
-            return torch.randperm(batch, generator=self.generator)
+            return torch.randperm(batch, generator=self.noise)
         if self.domains is None or len(self.domains) != batch:
             raise ValueError("MixStyle(mix='crossdomain') needs the batch's domain labels (set_domains); "
                              "the StyleAugmented wrapper reads them from each data sample's 'domain' "
                              "metainfo: use a domain-tagged dataset or mix='random'")
-        draws = torch.rand(batch, generator=self.generator)
+        draws = torch.rand(batch, generator=self.noise)
         partners = torch.empty(batch, dtype=torch.long)
         lonely = 0
         for i in range(batch):
@@ -95,14 +94,10 @@ class MixStyle(StyleModule):
         return partners
 
 
-
 def _beta(alpha: float, count: int, generator: torch.Generator) -> Tensor:
-    """``count`` Beta(alpha, alpha) draws determined by ``generator``.
+    """``count`` Beta(alpha, alpha) draws from ``generator`` (float32, on the CPU).
 
-    torch's Beta sampler takes no generator; it runs on a global stream seeded from ``generator``
-    inside ``fork_rng``, which restores the global state afterwards (dropout and the data pipeline
-    see the same random numbers as without MixStyle)."""
-    seed = int(torch.randint(2 ** 62, (), generator=generator))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return torch.distributions.Beta(alpha, alpha).sample((count,))
+    ``torch.distributions.Beta`` samples the first coordinate of a Dirichlet(alpha, alpha) with
+    ``torch._sample_dirichlet`` on the global generator; the same kernel takes a generator, so
+    no global stream (CPU or CUDA, dropout's included) is read, seeded or advanced."""
+    return torch._sample_dirichlet(torch.full((count, 2), float(alpha)), generator=generator)[:, 0]

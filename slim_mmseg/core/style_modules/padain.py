@@ -8,13 +8,14 @@ the published layer). Feature maps of spatial size 1x1 are returned unchanged, a
 """
 from typing import Optional
 
-import torch
 from torch import Tensor
 
-from .base import StyleModule, check_probability
-from .statistics import instance_statistics, restyle_normalised
+from ..style_statistics import restyle, style_statistics
+from .base import StyleModule
+from .registry import STYLE_MODULES
 
 
+@STYLE_MODULES.register('pAdaIN')
 class PermutedAdaIN(StyleModule):
     """Args:
         channels: channels of the input feature map.
@@ -24,16 +25,13 @@ class PermutedAdaIN(StyleModule):
     """
 
     def __init__(self, channels: int, p: float = 0.01, eps: float = 1e-5, seed: Optional[int] = None):
-        super().__init__(channels, seed)
-        self.p = check_probability(p)
+        super().__init__(channels, seed, p)
         self.eps = eps
 
     def augment(self, x: Tensor) -> Tensor:
-        if self.uniform() >= self.p:
-            return x
-        permutation = torch.randperm(x.shape[0], generator=self.generator).to(x.device)
+        permutation = self.permutation(x.shape[0], x.device)
         if x.shape[2:] == (1, 1):
             return x
-        mean, std = instance_statistics(x, self.eps)
+        mean, std = style_statistics(x, self.eps, unbiased=True)
         style_mean, style_std = mean.detach()[permutation], std.detach()[permutation]
-        return restyle_normalised(x, mean, std + self.eps, style_mean, style_std)
+        return restyle(x, style_mean, style_std, own=(mean, std + self.eps))

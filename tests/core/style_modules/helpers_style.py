@@ -1,4 +1,4 @@
-"""Shared helpers of the style-module tests: a feature batch and a copy of a module's generator."""
+"""Shared helpers of the style-module tests: a feature batch and copies of a module's streams."""
 import torch
 
 
@@ -9,9 +9,10 @@ def feature_batch(n=4, c=3, h=5, w=6, seed=0):
     return torch.randn(n, c, h, w, generator=g) * scale + shift
 
 
-def generator_copy(module):
+def noise_copy(module):
+    """A copy of the module's noise stream (its gate and branch draws come from the decision stream)."""
     g = torch.Generator()
-    g.set_state(module.generator.get_state())
+    g.set_state(module.noise.get_state())
     return g
 
 

@@ -1,7 +1,9 @@
 """ASA's module: branches, control-factor initialisation, the perturbation, the GRL ascent."""
+from unittest import mock
+
 import pytest
 import torch
-from helpers_style import feature_batch, generator_copy, stats
+from helpers_style import feature_batch, noise_copy, stats
 from torch import nn
 
 from slim_mmseg.core.style_modules import ASA
@@ -29,8 +31,7 @@ def test_advstyle_branch_adds_factor_scaled_gaussian_noise_to_the_statistics():
         module.mean_factor.copy_(torch.tensor([0.5, 1.0, 2.0]).view(1, 3, 1, 1))
         module.std_factor.copy_(torch.tensor([0.1, 0.2, 0.3]).view(1, 3, 1, 1))
     x = feature_batch()
-    g = generator_copy(module)
-    torch.rand((), generator=g)  # the branch draw
+    g = noise_copy(module)
     noise_mean, noise_std = torch.randn(4, 3, 1, 1, generator=g), torch.randn(4, 3, 1, 1, generator=g)
     mean, std = stats(x, 1e-6)
     expected = (x - mean) / std * (std + noise_std * module.std_factor) + mean + noise_mean * module.mean_factor
@@ -66,7 +67,6 @@ def test_one_sgd_step_ascends_the_factors_and_descends_the_weights():
 
     def loss_of(feature, mean_factor, std_factor, g):
         # The same forward without the reversal, from a copy of the module's random stream.
-        torch.rand((), generator=g)
         e_mean, e_std = torch.randn(4, 3, 1, 1, generator=g), torch.randn(4, 3, 1, 1, generator=g)
         mean, std = stats(feature, 1e-6)
         out = (feature - mean) / std * (std + e_std * std_factor) + mean + e_mean * mean_factor
@@ -74,7 +74,7 @@ def test_one_sgd_step_ascends_the_factors_and_descends_the_weights():
 
     factors = [module.mean_factor.detach().clone().requires_grad_(), module.std_factor.detach().clone().requires_grad_()]
     weights = [p.detach().clone().requires_grad_() for p in conv.parameters()]
-    reference = loss_of(nn.functional.conv2d(x, weights[0], weights[1]), *factors, generator_copy(module))
+    reference = loss_of(nn.functional.conv2d(x, weights[0], weights[1]), *factors, noise_copy(module))
     true_grads = torch.autograd.grad(reference, factors + weights)
 
     optimizer = torch.optim.SGD([*conv.parameters(), *module.parameters()], lr=0.01)
@@ -91,11 +91,11 @@ def test_one_sgd_step_ascends_the_factors_and_descends_the_weights():
 def test_identity_in_eval_and_when_inactive_without_drawing():
     module = ASA(3, seed=0)
     x = feature_batch()
-    state = module.generator.get_state()
+    state = {k: v.clone() for k, v in module.streams.state_dict().items()}
     assert module.eval()(x) is x
     module.train().active = False
     assert module(x) is x
-    assert torch.equal(module.generator.get_state(), state)
+    assert all(torch.equal(module.streams.state_dict()[k], v) for k, v in state.items())
 
 
 def test_seeded_determinism_and_resumed_stream():
@@ -117,3 +117,24 @@ def test_dsu_branch_and_small_batch_error():
         module(feature_batch(n=1))
     with pytest.raises(ValueError, match='built for 3 channels'):
         module(feature_batch(c=4))
+
+
+def test_the_flag_is_read_until_true_then_again_after_a_state_dict_load():
+    """Reading the buffer is a device-to-host sync on a GPU: once per module and run, not per forward."""
+    module = ASA(3, branch_probabilities=ADV_ONLY, seed=0).train()
+    reads = []
+    as_bool = torch.Tensor.__bool__
+
+    def counting(tensor):
+        reads.append(tensor.shape)
+        return as_bool(tensor)
+
+    with mock.patch.object(torch.Tensor, '__bool__', counting):
+        for seed in range(4):
+            module(feature_batch(seed=seed))
+    assert reads == [torch.Size([])]
+    module.load_state_dict(ASA(3, branch_probabilities=ADV_ONLY, seed=0).state_dict())  # not initialised
+    x = feature_batch(seed=9)
+    module(x)
+    mean, _ = stats(x, 1e-6)
+    assert torch.allclose(module.mean_factor, (mean.var(0, keepdim=True) + 1e-6).sqrt())

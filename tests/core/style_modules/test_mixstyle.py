@@ -1,7 +1,7 @@
 """MixStyle: convex mixes of two samples' statistics with Beta(alpha, alpha) weights."""
 import pytest
 import torch
-from helpers_style import feature_batch, generator_copy, stats
+from helpers_style import feature_batch, noise_copy, stats
 
 from slim_mmseg.core.style_modules import MixStyle
 from slim_mmseg.core.style_modules.mixstyle import _beta
@@ -10,8 +10,7 @@ from slim_mmseg.core.style_modules.mixstyle import _beta
 def test_random_mix_is_a_convex_combination_with_a_permuted_partner():
     module = MixStyle(3, p=1.0, alpha=0.5, seed=0).train()
     x = feature_batch(n=6)
-    g = generator_copy(module)
-    torch.rand((), generator=g)
+    g = noise_copy(module)
     lam = _beta(0.5, 6, g).view(6, 1, 1, 1)
     partners = torch.randperm(6, generator=g)
     mean, std = stats(x, 1e-6)
@@ -56,3 +55,27 @@ def test_defaults_eval_identity_and_bad_arguments():
         MixStyle(3, mix='domain')
     with pytest.raises(ValueError, match='alpha'):
         MixStyle(3, alpha=0)
+
+
+def test_no_global_generator_is_seeded_forked_or_read(monkeypatch):
+    """torch.manual_seed would also reseed every CUDA generator (dropout's stream on a GPU)."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError('MixStyle touched a global random generator')
+
+    for name in ('manual_seed', 'seed', 'get_rng_state', 'set_rng_state'):
+        monkeypatch.setattr(torch, name, refuse)
+    monkeypatch.setattr(torch.random, 'fork_rng', refuse)
+    monkeypatch.setattr(torch.cuda, 'manual_seed_all', refuse)
+    monkeypatch.setattr(torch.cuda, 'manual_seed', refuse)
+    x = feature_batch(n=6)
+    out = MixStyle(3, p=1.0, alpha=0.1, seed=0).train()(x)
+    assert not torch.equal(out, x)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+def test_cuda_generator_is_untouched_on_the_device():
+    x = feature_batch(n=6).cuda()
+    state = torch.cuda.get_rng_state()
+    out = MixStyle(3, p=1.0, seed=0).train()(x)
+    assert out.is_cuda and torch.equal(torch.cuda.get_rng_state(), state)

@@ -1,7 +1,7 @@
 """pAdaIN: each sample takes the statistics of a randomly permuted partner."""
 import pytest
 import torch
-from helpers_style import feature_batch, generator_copy, stats
+from helpers_style import feature_batch, noise_copy, stats
 
 from slim_mmseg.core.style_modules import PermutedAdaIN
 
@@ -9,8 +9,7 @@ from slim_mmseg.core.style_modules import PermutedAdaIN
 def test_samples_take_the_statistics_of_a_permuted_sample():
     module = PermutedAdaIN(3, p=1.0, seed=0).train()
     x = feature_batch(n=6).requires_grad_()
-    g = generator_copy(module)
-    torch.rand((), generator=g)
+    g = noise_copy(module)
     permutation = torch.randperm(6, generator=g)
     assert not torch.equal(permutation, torch.arange(6))
     mean, std = stats(x.detach(), 1e-5)

@@ -4,7 +4,7 @@ import torch
 from tiny_segmenter import tiny_batch, tiny_model
 from torch import nn
 
-from slim_mmseg.core.style_modules import ASA, MixStyle, StyleAugmentation
+from slim_mmseg.core.style_modules import ASA, STYLE_MODULES, MixStyle, StyleAugmentation
 
 
 def build(model, positions, type='MixStyle', **kwargs):
@@ -66,17 +66,33 @@ def test_position_outside_the_forward_path_and_repeats_are_refused():
         build(model, ['backbone.stem', 'backbone.stem'])
     with pytest.raises(KeyError, match="unknown style module 'Mix'; registered: ASA, DSU, MixStyle, pAdaIN"):
         build(model, ['backbone.stem'], type='Mix')
+    with pytest.raises(KeyError, match=r"unknown style module 'dsu' \(did you mean 'DSU'\?\)"):
+        build(model, ['backbone.stem'], type='dsu')
+
+
+@pytest.fixture
+def registered_identity():
+    STYLE_MODULES.register('Identity', nn.Identity)
+    yield 'Identity'
+    STYLE_MODULES.unregister('Identity')
+
+
+def test_a_registered_entry_that_is_not_a_style_module_is_refused(registered_identity):
+    with pytest.raises(TypeError, match="'Identity' is registered as .*not a StyleModule subclass"):
+        build(tiny_model(), ['backbone.stem'], type=registered_identity)
 
 
 def test_modules_get_distinct_seeds_and_state_round_trips():
     model = tiny_model()
     augmentation = build(model, ['backbone.stem', 'backbone.layer1'], type='ASA', seed=7)
     first, second = (m for _, m in augmentation.items())
-    assert not torch.equal(first.generator.get_state(), second.generator.get_state())
+    assert not torch.equal(first.noise.get_state(), second.noise.get_state())
+    assert not torch.equal(first.decisions.get_state(), second.decisions.get_state())
     assert isinstance(first, ASA) and first.channels == 8
     copy = build(tiny_model(), ['backbone.stem', 'backbone.layer1'], type='ASA', seed=0)
     copy.load_state_dict(augmentation.state_dict())
-    assert torch.equal(copy.module_at('backbone.layer1').generator.get_state(), second.generator.get_state())
+    assert torch.equal(copy.module_at('backbone.layer1').noise.get_state(), second.noise.get_state())
+    assert torch.equal(copy.module_at('backbone.layer1').decisions.get_state(), second.decisions.get_state())
 
 
 def test_wildcard_positions_expand_in_definition_order():
