@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The evidence sweeps of docs/evidence.md, then its tables. `make evidence` runs it.
 #
-#   tools/evidence/run.sh [STAGE ...]     stages: data at at-long dg tables (default: all, in that order)
+#   tools/evidence/run.sh [STAGE ...]     stages: data at at-long dg robust tables (default: all, in that order)
 #
 # Environment: WORK_ROOT (default work_dirs/evidence; keep it outside a checkout that may change under a
 # running sweep), WORKERS (1 or 2 one-thread workers, default 2), SEEDS (default "0 1 2 3 4"), PY.
@@ -19,7 +19,7 @@ export OMP_NUM_THREADS=1
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
 E=configs/fashion_mnist_evidence
 C=configs/fashion_mnist_c
-STAGES=${*:-data at at-long dg tables}
+STAGES=${*:-data at at-long dg robust tables}
 
 # AT short schedule: two lists of similar cost (one per worker); the attack-strength control is
 # appended to list A per seed (seed 0: the grid; later seeds: the step attack_control.py chooses).
@@ -81,6 +81,10 @@ for stage in $STAGES; do
         at) two_workers at "$WORK_ROOT/at" last "$AT_A CONTROL" "$AT_B" ;;
         at-long) two_workers at-long "$WORK_ROOT/at_long" "best last" "$LONG_A" "$LONG_B" ;;
         dg) two_workers dg "$WORK_ROOT/dg" best "$DG_A" "$DG_B" ;;
+        robust)  # AutoAttack, LAFEAT, SSA on 1,000 test images of the short AT runs (one worker)
+            start=$SECONDS
+            $PY tools/evidence/robust_stage.py "$WORK_ROOT"
+            echo "sweep robust: wall time $((SECONDS - start)) s (1 worker)" ;;
         tables)
             mkdir -p docs/evidence_records
             for part in at at_long dg; do
@@ -88,7 +92,8 @@ for stage in $STAGES; do
                     cp "$WORK_ROOT/$part/records.jsonl" "docs/evidence_records/$part.jsonl"
                 fi
             done
+            if [ -f "$WORK_ROOT/at/robust.jsonl" ]; then cp "$WORK_ROOT/at/robust.jsonl" docs/evidence_records/at_robust.jsonl; fi
             $PY tools/evidence/build_doc.py --records-dir docs/evidence_records --doc docs/evidence.md ;;
-        *) echo "unknown stage '$stage'; valid: data at at-long dg tables" >&2; exit 2 ;;
+        *) echo "unknown stage '$stage'; valid: data at at-long dg robust tables" >&2; exit 2 ;;
     esac
 done
