@@ -53,9 +53,14 @@ def test_config_says_what_its_name_says_and_is_swept(path):
 @pytest.mark.parametrize('path', EVIDENCE + DG, ids=lambda p: p.stem)
 def test_config_builds(path):
     model = MODELS.build(Config.fromfile(str(path)).model)
-    if scale_of(path):
-        sampler_owner = model.slim if path.parent.name == 'fashion_mnist_c' else model
-        assert sampler_owner is not None
+    scale = scale_of(path)
+    if path.parent.name == 'fashion_mnist_c':
+        assert (model.slim.scale if getattr(model, 'slim', None) is not None else None) == (
+            scale or ('mean' if path.stem == 'wrn16_1_asa-slim' else None))
+    elif path.stem != 'at_natural':
+        assert (model.sampler is not None) == (scale is not None)
+        if scale:
+            assert model.slim_scale == scale
 
 
 @pytest.fixture(scope='module')
