@@ -1,7 +1,7 @@
 # Single entry point. Every target creates/refreshes the virtual environment first (idempotent).
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEMO_CONFIG ?= configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py
+DEMO_CONFIG ?= configs/demo/asa-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
 .PHONY: setup demo test benchmark demo-table demo-ablation demo-at evidence
@@ -9,7 +9,8 @@ DEMO_WORK_DIR ?= work_dirs/demo
 setup:
 	@bash tools/setup_env.sh
 
-# Generate SynthStreets, train SLIM-AdvStyle on its source, evaluate source-val and every target.
+# Generate SynthStreets, train ASA + SLIM (the paper's method) on its source, evaluate source-val and
+# every target. AdvStyle-Zhong + SLIM: make demo DEMO_CONFIG=configs/demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py
 demo: setup
 	$(PY) tools/make_synthstreets.py --out data/synthstreets
 	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
@@ -21,14 +22,14 @@ test: setup
 benchmark: setup
 	$(PY) tools/benchmark_step.py
 
-# Every method row on SynthStreets (issue #9): ERM, pAdaIN, MixStyle, DSU, ASA, ASA + SLIM,
+# Every method row on SynthStreets: ERM, pAdaIN, MixStyle, DSU, ASA, ASA + SLIM,
 # AdvStyle-Zhong +- SLIM, 5 seeds each, then the table with the paired SLIM - base differences.
 # Two 1-thread workers (one per core of a 2-core machine), seeds outermost in each, so that an
 # interrupted sweep has whole seeds; rerunning skips recorded runs.
 DEMO_TABLE_DIR ?= work_dirs/demo_table
 DEMO_TABLE_SEEDS ?= 0 1 2 3 4
-DEMO_ROWS_A := $(foreach m,erm padain mixstyle dsu asa,configs/demo/$(m)_deeplabv3_r18hw_synthstreets.py)
-DEMO_ROWS_B := $(foreach m,asa-slim advstyle slim-advstyle,configs/demo/$(m)_deeplabv3_r18hw_synthstreets.py)
+DEMO_ROWS_A := $(foreach m,erm padain mixstyle dsu asa,configs/demo/$(m)_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py)
+DEMO_ROWS_B := $(foreach m,asa-slim advstyle-zhong advstyle-zhong-slim,configs/demo/$(m)_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py)
 DEMO_TABLE_COLUMNS := --metrics source_val/mIoU overcast/mIoU foggy/mIoU dusk/mIoU target_mean/mIoU \
 	--labels source-val overcast foggy dusk 'target mean'
 demo-table: setup
@@ -41,26 +42,26 @@ demo-table: setup
 	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl \
 	    $(DEMO_TABLE_COLUMNS) \
 	    --rows ERM=erm_* pAdaIN=padain_* MixStyle=mixstyle_* DSU=dsu_* 'AdvStyle (ASA)=asa_*' \
-	           'ASA + SLIM=asa-slim_*' 'AdvStyle-Zhong=advstyle_*' 'AdvStyle-Zhong + SLIM=slim-advstyle_*' \
+	           'ASA + SLIM=asa-slim_*' 'AdvStyle-Zhong=advstyle-zhong_*' 'AdvStyle-Zhong + SLIM=advstyle-zhong-slim_*' \
 	    --paired 'ASA + SLIM=AdvStyle (ASA)' 'AdvStyle-Zhong + SLIM=AdvStyle-Zhong'
 
-# Issue #3 investigation: SLIM-AdvStyle and AdvStyle variants (configs/demo/ablations), 3 seeds each,
-# against demo-table's AdvStyle and SLIM-AdvStyle runs; checkpoints picked on source-val only.
+# The SLIM-strength investigation: AdvStyle-Zhong +- SLIM variants (configs/demo/ablations), 3 seeds each,
+# against demo-table's AdvStyle-Zhong +- SLIM runs; checkpoints picked on source-val only.
 DEMO_ABLATION_DIR ?= work_dirs/demo_ablation
 demo-ablation: demo-table
 	OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds 0 1 2 --work-root $(DEMO_ABLATION_DIR) configs/demo/ablations/*.py
 	$(PY) tools/make_results_table.py $(DEMO_TABLE_DIR)/records.jsonl $(DEMO_ABLATION_DIR)/*.jsonl \
 	    $(DEMO_TABLE_COLUMNS) \
-	    --rows 'AdvStyle (step 0.2)=advstyle_deeplabv3_r18hw_synthstreets' \
-	           'AdvStyle + random start 0.05=advstyle-rs0.05_*' \
-	           'SLIM-AdvStyle (step 0.2, layers 1-4)=slim-advstyle_deeplabv3_r18hw_synthstreets' \
-	           'SLIM, layers 1-2=slim-advstyle-shallow_*' \
-	           'SLIM, BN running statistics in the inner loop=slim-advstyle-bnrunning_*' \
-	           'SLIM, 2 steps x 0.1=slim-advstyle-2steps_*' \
-	           'AdvStyle, step 0.4=advstyle-step0.4_*' \
-	           'SLIM-AdvStyle, step 0.4=slim-advstyle-step0.4_*'
+	    --rows 'AdvStyle-Zhong (step 0.2)=advstyle-zhong_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256' \
+	           'AdvStyle-Zhong + random start 0.05=advstyle-zhong-rs0.05_*' \
+	           'AdvStyle-Zhong + SLIM (step 0.2, layers 1-4)=advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256' \
+	           'SLIM, layers 1-2=advstyle-zhong-slim-shallow_*' \
+	           'SLIM, BN running statistics in the inner loop=advstyle-zhong-slim-bnrunning_*' \
+	           'SLIM, 2 steps x 0.1=advstyle-zhong-slim-2steps_*' \
+	           'AdvStyle-Zhong, step 0.4=advstyle-zhong-step0.4_*' \
+	           'AdvStyle-Zhong + SLIM, step 0.4=advstyle-zhong-slim-step0.4_*'
 
-# Issue #10: adversarial training on Fashion-MNIST (Debian's dataset-fashion-mnist), PGD-AT and
+# Adversarial training on Fashion-MNIST (Debian's dataset-fashion-mnist), PGD-AT and
 # TRADES each with and without SLIM, 3 seeds; clean and PGD-20 (eps 0.1) accuracy of the last
 # checkpoint. Two sweeps (PGD-AT, TRADES) run side by side, one core each, seeds outermost.
 DEMO_AT_DIR ?= work_dirs/demo_at

@@ -49,10 +49,10 @@ import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIG = 'configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py'
+DEFAULT_CONFIG = 'configs/demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
 DEFAULT_PLACEMENT = 'configs/_base_/methods/placement_resnetv1c_seg.py'
 # Feature-level style variants: their method file in configs/_base_/methods/.
-STYLE_METHODS = {'pAdaIN': 'padain', 'MixStyle': 'mixstyle', 'DSU': 'dsu', 'ASA': 'asa', 'ASA+SLIM': 'asa_slim'}
+STYLE_METHODS = {'pAdaIN': 'padain', 'MixStyle': 'mixstyle', 'DSU': 'dsu', 'ASA': 'asa', 'ASA+SLIM': 'asa-slim'}
 VARIANTS = ('ERM', 'AdvStyle', 'SLIM-AdvStyle', *STYLE_METHODS)
 
 

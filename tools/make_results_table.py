@@ -6,7 +6,7 @@
 
 One column per metric key. A row gathers the runs whose name matches its glob (default: one row per
 run name, in order of appearance), so leave-one-domain-out runs, one config per target, form one
-row: ``--rows ERM='resnet18_lodo_*_erm'`` with the four target accuracies as metrics. A cell is the
+row: ``--rows ERM='erm_resnet18_*_pacs-lodo-*'`` with the four target accuracies as metrics. A cell is the
 mean over seeds ± the sample standard deviation (ddof=1; "n/a" for one seed). ``--average`` adds a
 column with, per seed, the mean over the metric columns, then mean ± std over seeds (DomainBed's
 way of averaging over target domains). Missing or ambiguous values fail, naming the row and key.

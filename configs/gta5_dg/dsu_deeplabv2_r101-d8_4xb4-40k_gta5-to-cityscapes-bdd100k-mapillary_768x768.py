@@ -1,10 +1,4 @@
-# GTA5 -> Cityscapes/BDD100K/Mapillary, deeplabv2_r101-d8 (RobustNet protocol): DSU.
-# Method: configs/_base_/methods/dsu.py; positions: configs/_base_/methods/placement_resnetv1c_seg.py.
-_base_ = ['./erm_deeplabv2_r101-d8_4xb4-40k_gta5-to-cityscapes-bdd100k-mapillary_768x768.py', '../_base_/methods/dsu.py',
-          '../_base_/methods/placement_resnetv1c_seg.py']
-model = dict(
-    _delete_=True,
-    type='StyleAugmented',
-    model={{_base_.model}},
-    augmentation={{_base_.augmentation}},
-    positions={{_base_.positions.DSU}})
+# GTA5 -> Cityscapes/BDD100K/Mapillary (RobustNet protocol): DSU, deeplabv2_r101-d8.
+_base_ = ['../_base_/settings/4xb4-40k_gta5-to-cityscapes-bdd100k-mapillary_768x768.py',
+          '../_base_/methods/dsu_deeplabv2_r101-d8.py']
+model = dict(model=dict(data_preprocessor=dict(size=(768, 768))))

@@ -3,7 +3,7 @@ iterations and tests on tiny fake datasets in the real layouts (PACS folders + s
 pickles, CIFAR-10-C .npy files; the digits demo on its real data, subsampled).
 
 Rows: ERM, pAdaIN, MixStyle, DSU, AdvStyle (ASA), ASA + SLIM, and AdvStyle-Zhong with and without
-SLIM (the digits demo keeps its earlier names ``advstyle`` / ``advstyle_slim`` for the Zhong pair)."""
+SLIM; a file is ``{method}_{model}_{schedule}_{data}.py``."""
 import math
 from pathlib import Path
 
@@ -22,22 +22,22 @@ CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 CLS_CONFIGS = sorted(p for topic in ('pacs', 'cifar10c', 'digits_demo')
                      for p in (CONFIGS / topic).glob('*.py'))
 METHODS = ('erm', 'padain', 'mixstyle', 'dsu', 'asa', 'asa-slim', 'advstyle-zhong', 'advstyle-zhong-slim')
-DIGITS_ZHONG = {'advstyle': 'advstyle-zhong', 'advstyle_slim': 'advstyle-zhong-slim'}
 STYLE_TYPES = {'padain': 'pAdaIN', 'mixstyle': 'MixStyle', 'dsu': 'DSU', 'asa': 'ASA', 'asa-slim': 'ASA'}
 
 
+PACS_DOMAINS = ('art_painting', 'cartoon', 'photo', 'sketch')
+CIFAR10C = {'augmix': '1xb128-100e_cifar10c', 'paper': '1xb64-120e_cifar10c'}
+DIGITS = 'wrn16-1_1xb64-20e_digits-style-shift'
+
+
 def method_of(path):
-    token = path.stem.rsplit('_', 1)[1]
-    if path.stem.startswith('wrn16_1_'):
-        token = DIGITS_ZHONG.get(path.stem[len('wrn16_1_'):], token)
+    token = Path(path).stem.split('_', 1)[0]
     assert token in METHODS, path
     return token
 
 
-def config_stem(prefix, method):
-    if prefix == 'wrn16_1':
-        method = {v: k for k, v in DIGITS_ZHONG.items()}.get(method, method)
-    return f'{prefix}_{method}'
+def slug(domain):
+    return domain.lower().replace(' ', '-').replace('_', '-')
 
 
 def classifier_cfg(cfg):
@@ -46,11 +46,11 @@ def classifier_cfg(cfg):
 
 def test_configs_cover_every_setting_and_method():
     names = {p.stem for p in CLS_CONFIGS}
-    for domain in ('art_painting', 'cartoon', 'photo', 'sketch'):
-        for prefix in (f'resnet18_lodo_{domain}', f'resnet18_single_{domain}', f'resnet50_lodo_{domain}'):
-            assert {config_stem(prefix, m) for m in METHODS} <= names
-    assert {config_stem('wrn40_2', m) for m in METHODS} <= names
-    assert {config_stem('wrn16_1', m) for m in METHODS} <= names
+    expected = {f'{m}_{model}_1xb64-120e_pacs-{protocol}-{slug(domain)}' for m in METHODS for domain in PACS_DOMAINS
+                for model, protocol in (('resnet18', 'lodo'), ('resnet18', 'single'), ('resnet50', 'lodo'))}
+    expected |= {f'{m}_wrn40-2_{setting}' for m in METHODS for setting in CIFAR10C.values()}
+    expected |= {f'{m}_{DIGITS}' for m in METHODS}
+    assert names == expected
     assert {method_of(p) for p in CLS_CONFIGS} == set(METHODS)
 
 
@@ -72,9 +72,10 @@ def check_method(cfg, method):
 def test_config_builds_the_right_method(path):
     cfg = Config.fromfile(str(path))
     check_method(cfg, method_of(path))
-    if 'pacs' in path.parts and 'art_painting' not in path.stem:
+    domain = next((d for d in PACS_DOMAINS if path.stem.endswith(f'-{slug(d)}')), None)
+    if 'pacs' in path.parts and domain != 'art_painting':
         # the other domains' configs differ from art_painting's in their data only
-        twin = Config.fromfile(str(path).replace(path.stem.split('_', 2)[2].rsplit('_', 1)[0], 'art_painting'))
+        twin = Config.fromfile(str(path).replace(f'-{slug(domain)}.py', '-art-painting.py'))
         assert twin.model == cfg.model
     else:
         classifier_cfg(cfg).backbone.init_cfg = None
@@ -126,7 +127,7 @@ def fake_data(tmp_path_factory):
 # Each method trains two iterations and tests on tiny fakes of the real layout in one PACS setting
 # (R18 single-source, art_painting); every other PACS config, and the CIFAR-10-C and digits rows
 # beyond one StyleAugmented and one other row, under -m slow (all of them: ~4.5 min on one core).
-FAST_PACS = [config_stem('resnet18_single_art_painting', m) for m in METHODS]
+FAST_PACS = [f'{m}_resnet18_1xb64-120e_pacs-single-art-painting' for m in METHODS]
 SLOW_PACS = sorted(p.stem for p in (CONFIGS / 'pacs').glob('*.py') if p.stem not in FAST_PACS)
 
 
@@ -150,7 +151,7 @@ def fast_or_slow(methods, fast):
 
 @pytest.mark.parametrize('method', fast_or_slow(METHODS, ('asa-slim', 'advstyle-zhong-slim')))
 def test_cifar10c_configs_train_and_test(method, fake_data, tmp_path):
-    cfg = Config.fromfile(str(CONFIGS / 'cifar10c' / f'{config_stem("wrn40_2", method)}.py'))
+    cfg = Config.fromfile(str(CONFIGS / 'cifar10c' / f'{method}_wrn40-2_{CIFAR10C["augmix"]}.py'))
     for loader in ('train_dataloader', 'val_dataloader'):
         cfg[loader].dataset.data_root = str(fake_data / 'cifar-10-batches-py')
     clean, corrupted = cfg.test_dataloader.dataset.datasets
@@ -163,7 +164,23 @@ def test_cifar10c_configs_train_and_test(method, fake_data, tmp_path):
 
 @pytest.mark.parametrize('method', fast_or_slow(METHODS, ('erm', 'asa-slim')))
 def test_digits_demo_configs_train_and_test(method, tmp_path):
-    cfg = Config.fromfile(str(CONFIGS / 'digits_demo' / f'{config_stem("wrn16_1", method)}.py'))
+    cfg = Config.fromfile(str(CONFIGS / 'digits_demo' / f'{method}_{DIGITS}.py'))
     torch.manual_seed(0)
     metrics = check_run(tiny_runner(cfg, tmp_path), method)
     assert {'source/accuracy', 'texture/accuracy', 'target_mean/accuracy'} <= set(metrics)
+
+
+@pytest.mark.parametrize('method', METHODS)
+def test_cifar10c_paper_recipe_differs_from_augmix_in_its_schedule_only(method):
+    """The SLIM paper's section 5 recipe: Adam 2e-4, batch 64, cosine annealing, 120 epochs."""
+    paper = Config.fromfile(str(CONFIGS / 'cifar10c' / f'{method}_wrn40-2_{CIFAR10C["paper"]}.py'))
+    augmix = Config.fromfile(str(CONFIGS / 'cifar10c' / f'{method}_wrn40-2_{CIFAR10C["augmix"]}.py'))
+    assert paper.optim_wrapper.optimizer == dict(type='Adam', lr=2e-4, weight_decay=0.)
+    assert paper.train_dataloader.batch_size == 64 and augmix.train_dataloader.batch_size == 128
+    [scheduler] = paper.param_scheduler
+    assert (scheduler.type, scheduler.T_max, paper.train_cfg.max_epochs) == ('CosineAnnealingLR', 120, 120)
+    assert paper.model == augmix.model
+    assert paper.test_dataloader == augmix.test_dataloader
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'train_dataloader'):
+        paper.pop(key), augmix.pop(key)
+    assert paper.to_dict() == augmix.to_dict()

@@ -8,7 +8,7 @@ from mmseg.registry import DATASETS, MODELS
 
 from slim_mmseg.synthstreets import SynthStreetsSpec, generate
 
-CONFIG = Path(__file__).resolve().parents[2] / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'
+CONFIG = Path(__file__).resolve().parents[2] / 'configs/demo/erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
 
 
 def with_root(node, old, new):

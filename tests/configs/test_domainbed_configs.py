@@ -30,12 +30,16 @@ DATASETS = {  # config folder: (data folder, domains, classes)
 PATHS = sorted(p for folder in DATASETS for p in (CONFIGS / folder).glob('*.py'))
 
 
-def slug(domain):
-    return domain.lower().replace(' ', '_')
+def slug(text):
+    return text.lower().replace(' ', '-').replace('_', '-')
+
+
+def row(folder, depth, method, domain):
+    return f'{method}_resnet{depth}_1xb64-120e_{slug(folder)}-lodo-{slug(domain)}'
 
 
 def first_target_row(folder, depth, method):
-    return CONFIGS / folder / f'resnet{depth}_lodo_{slug(DATASETS[folder][1][0])}_{method}.py'
+    return CONFIGS / folder / f'{row(folder, depth, method, DATASETS[folder][1][0])}.py'
 
 
 @lru_cache(maxsize=None)
@@ -72,7 +76,7 @@ def classifier_cfg(cfg):
 
 def test_every_target_has_the_eight_rows_for_r18_and_r50():
     names = {(p.parent.name, p.stem) for p in PATHS}
-    expected = {(folder, f'resnet{depth}_lodo_{slug(domain)}_{method}')
+    expected = {(folder, row(folder, depth, method, domain))
                 for folder, (_, domains, _) in DATASETS.items()
                 for domain in domains for depth in (18, 50) for method in METHODS}
     assert len(expected) == 3 * 4 * 2 * 8
@@ -84,7 +88,7 @@ def test_protocol_and_method(path):
     cfg = read_only_config(path)
     check_method(cfg, method_of(path))
     _, domains, classes = DATASETS[path.parent.name]
-    target = next(d for d in domains if f'_lodo_{slug(d)}_' in path.name)
+    target = next(d for d in domains if path.stem.endswith(f'-lodo-{slug(d)}'))
     sources = [d for d in domains if d != target]
     assert cfg.train_dataloader.dataset.domains == sources
     assert cfg.val_dataloader.dataset.domains == sources
@@ -94,7 +98,7 @@ def test_protocol_and_method(path):
     assert [cfg[f'{s}_dataloader'].dataset.split for s in ('train', 'val', 'test')] == \
         ['in', 'out', 'in']
     assert cfg.default_hooks.checkpoint.save_best == 'source_val_mean/accuracy'
-    depth = 18 if path.name.startswith('resnet18_') else 50
+    depth = 18 if '_resnet18_' in path.name else 50
     classifier = classifier_cfg(cfg)
     assert classifier.backbone.depth == depth
     assert classifier.backbone.init_cfg.checkpoint == f'torchvision://resnet{depth}'

@@ -120,3 +120,49 @@ def test_one_iteration_and_test_on_fakes(fake_world, monkeypatch):
     assert not any(m.training for m in backbone.modules() if isinstance(m, torch.nn.BatchNorm2d))
     metrics = runner.test()
     assert {'cityscapes/mIoU', 'bdd100k/mIoU', 'mapillary/mIoU', 'target_mean/mIoU'} <= set(metrics)
+
+
+METHOD_ROWS = {'asa': 'ASA', 'asa-slim': 'ASA', 'mixstyle': 'MixStyle', 'dsu': 'DSU', 'padain': 'pAdaIN'}
+
+
+def method_row(method):
+    return CONFIG.with_name(CONFIG.name.replace('erm_', f'{method}_', 1))
+
+
+@pytest.mark.parametrize('method', METHOD_ROWS)
+def test_method_rows_wrap_the_erm_row_at_torchvision_resnet_positions(method):
+    """ASA +- SLIM and the three baselines in this protocol: the ERM row's segmentor, data and schedule,
+    wrapped by StyleAugmented at the positions of the torchvision-layout ResNet (conv1, maxpool,
+    layer1-4), which a ResNetV1c placement (stem.0) would miss."""
+    erm, cfg = Config.fromfile(str(CONFIG)), Config.fromfile(str(method_row(method)))
+    assert cfg.model.type == 'StyleAugmented' and cfg.model.augmentation.type == METHOD_ROWS[method]
+    assert cfg.model.model == erm.model
+    assert cfg.model_wrapper_cfg.type == 'SLIMDistributedDataParallel'
+    for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper', 'param_scheduler', 'train_cfg'):
+        assert cfg[key] == erm[key], key
+    layers = ['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']
+    if method.startswith('asa'):
+        assert cfg.model.positions == ['backbone.conv1', 'backbone.maxpool', *layers]
+    assert (cfg.model.get('slim') is not None) == (method == 'asa-slim')
+    if method == 'asa-slim':
+        assert cfg.model.slim_layers == layers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('method', METHOD_ROWS)
+def test_method_rows_build(method):
+    from mmseg.registry import MODELS
+    cfg = Config.fromfile(str(method_row(method)))
+    cfg.model.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    assert {'backbone.layer1', 'backbone.layer2'} & set(model.augmentation.positions) or method == 'padain'
+    assert len(model.augmentation.positions) > 0
+
+
+def test_asa_slim_row_builds_and_every_position_resolves():
+    from mmseg.registry import MODELS
+    cfg = Config.fromfile(str(method_row('asa-slim')))
+    cfg.model.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    assert list(model.augmentation.positions) == cfg.model.positions
+    assert model.slim is not None

@@ -47,8 +47,8 @@ def write_checkpoint(model, path):
 
 def test_discovery_finds_every_method_folder():
     names = {config_id(p) for p in SEG_CONFIGS}
-    assert 'demo/erm_deeplabv3_r18hw_synthstreets.py' in names
-    assert 'demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py' in names
+    assert 'demo/erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py' in names
+    assert 'demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py' in names
     assert any(n.startswith('gta5_dg/erm_deeplabv2') for n in names)
     assert any(n.startswith('demo/ablations/') for n in names)
 

@@ -25,7 +25,7 @@ def test_variants_share_the_segmentor_and_differ_only_in_the_procedure():
 
 
 def test_non_slim_config_is_refused():
-    cfg = Config.fromfile(str(TOOL.parents[1] / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'))
+    cfg = Config.fromfile(str(TOOL.parents[1] / 'configs/demo/erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'))
     with pytest.raises(ValueError, match='not a SLIM-AdvStyle config'):
         benchmark_step.variant_cfg(cfg, 'ERM')
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from tiny_experiment import REPO_ROOT
 
-DEMO_CONFIG = REPO_ROOT / 'configs' / 'demo' / 'erm_deeplabv3_r18hw_synthstreets.py'
+DEMO_CONFIG = REPO_ROOT / 'configs' / 'demo' / 'erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
 NO_WORKERS = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
               for key in ('num_workers=0', 'persistent_workers=False')]
 

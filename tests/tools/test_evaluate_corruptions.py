@@ -15,7 +15,7 @@ from slim_mmseg.synthstreets import SynthStreetsSpec, generate
 from slim_mmseg.synthstreets.corruptions import generate_corruptions
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = REPO / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'
+CONFIG = REPO / 'configs/demo/erm_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
 
 
 def load_tool():

@@ -12,7 +12,7 @@ import slim_mmseg.openmmlab  # noqa: F401
 from slim_mmseg.datasets.cityscapes_labels import TRAIN_CLASSES, TRAIN_PALETTE
 from slim_mmseg.synthstreets import render_sample
 
-CONFIG = Path(__file__).resolve().parents[2] / 'configs/demo/slim-advstyle_deeplabv3_r18hw_synthstreets.py'
+CONFIG = Path(__file__).resolve().parents[2] / 'configs/demo/advstyle-zhong-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py'
 
 
 def test_overlay_paints_the_predicted_class_colours(tool, tmp_path):

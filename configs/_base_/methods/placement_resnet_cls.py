@@ -14,7 +14,7 @@ positions = dict(
     pAdaIN=['backbone.*conv*', 'backbone.*downsample.0'],
 )
 slim_layers = ['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']
-# AdvStyle-Zhong rows (configs/_base_/methods/advstyle_zhong.py): the earlier PACS configs' values
+# AdvStyle-Zhong rows (configs/_base_/methods/advstyle-zhong.py): the earlier PACS configs' values
 # (our choice, no published value).
 zhong_adversary = dict(positions=['backbone.maxpool', 'backbone.layer1', 'backbone.layer2'], steps=1,
                        step_size=0.1, rule='sign')

@@ -8,7 +8,9 @@ data_preprocessor = dict(
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True,
     pad_val=0,
-    seg_pad_val=255)
+    seg_pad_val=255,
+    # Batches of rescaled crops smaller than 128x256 are padded to it (image 0, label 255).
+    size=(128, 256))
 model = dict(
     type='EncoderDecoder',
     data_preprocessor=data_preprocessor,

@@ -50,7 +50,7 @@ def test_clean_reference_changes_no_buffer_or_random_stream_and_stops_at_the_lay
     model, augmentation, slim = setup()
     images, _ = tiny_batch()
     buffers = {k: v.clone() for k, v in model.state_dict().items()}
-    streams = [m.generator.get_state() for _, m in augmentation.items()]
+    streams = [{k: v.clone() for k, v in m.streams.state_dict().items()} for _, m in augmentation.items()]
     global_state = torch.get_rng_state()
     head_calls = []
     model.head.register_forward_hook(lambda *_: head_calls.append(1))
@@ -58,7 +58,8 @@ def test_clean_reference_changes_no_buffer_or_random_stream_and_stops_at_the_lay
     assert feature.shape == (4, 8, 16, 16) and not feature.requires_grad
     assert head_calls == []
     assert all(torch.equal(buffers[k], v) for k, v in model.state_dict().items())
-    assert all(torch.equal(s, m.generator.get_state()) for s, (_, m) in zip(streams, augmentation.items()))
+    assert all(all(torch.equal(v, m.streams.state_dict()[k]) for k, v in s.items())
+               for s, (_, m) in zip(streams, augmentation.items()))
     assert torch.equal(global_state, torch.get_rng_state())
     with augmentation.disabled():
         expected = model.backbone.layer1(model.backbone.stem(images))

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from analysis_cli_helpers import REPO_ROOT, load_tool
 
-DIGITS_CONFIG = REPO_ROOT / 'configs' / 'digits_demo' / 'wrn16_1_erm.py'
+DIGITS_CONFIG = REPO_ROOT / 'configs' / 'digits_demo' / 'erm_wrn16-1_1xb64-20e_digits-style-shift.py'
 
 
 @pytest.fixture(scope='session')

@@ -2,7 +2,7 @@
 
 Two method families carry the ablation: AdvStyle-Zhong + SLIM and AdvStyle (ASA) + SLIM, the
 paper's own AdvStyle. In both, the slim dict that is built sits at ``model.slim`` (for ASA, in the
-StyleAugmented wrapper; the top-level ``slim`` variable of ``_base_/methods/asa_slim.py`` is only
+StyleAugmented wrapper; the top-level ``slim`` variable of ``_base_/methods/asa-slim.py`` is only
 copied from, never read), so an ablation that overrode the wrong key would keep all three losses
 in ``model.slim`` and fail the first test.
 """
@@ -19,12 +19,23 @@ import make_results_table  # noqa: E402
 
 LOSSES = ['mse', 'ortho', 'reverse']
 PACS_SOURCES = ('art_painting', 'cartoon', 'photo', 'sketch')
-FULL = {
-    'digits_demo': ['wrn16_1_advstyle_slim', 'wrn16_1_asa-slim'],
-    'pacs': [f'resnet18_single_{source}_{method}' for method in ('advstyle-zhong-slim', 'asa-slim')
-             for source in PACS_SOURCES],
+DIGITS = 'wrn16-1_1xb64-20e_digits-style-shift'
+FULL = {  # (method, rest of the name): the full method's leaf is f'{method}_{rest}'
+    'digits_demo': [('advstyle-zhong-slim', DIGITS), ('asa-slim', DIGITS)],
+    'pacs': [(method, f'resnet18_1xb64-120e_pacs-single-{source.replace("_", "-")}')
+             for method in ('advstyle-zhong-slim', 'asa-slim') for source in PACS_SOURCES]
+    + [('asa-slim', f'resnet18_1xb64-120e_pacs-lodo-{source.replace("_", "-")}') for source in PACS_SOURCES],
 }
 ABLATIONS = [(group, full, dropped) for group, names in FULL.items() for full in names for dropped in LOSSES]
+
+
+def full_name(full):
+    return '_'.join(full)
+
+
+def ablation_name(full, dropped):
+    method, rest = full
+    return f'{method}-no-{dropped}_{rest}'
 
 
 def without_losses(cfg):
@@ -33,10 +44,10 @@ def without_losses(cfg):
     return data
 
 
-@pytest.mark.parametrize('group, full, dropped', ABLATIONS)
+@pytest.mark.parametrize('group, full, dropped', ABLATIONS, ids=lambda v: v if isinstance(v, str) else full_name(v))
 def test_each_ablation_drops_exactly_one_loss_and_keeps_everything_else(group, full, dropped):
-    base = Config.fromfile(str(REPO_ROOT / 'configs' / group / f'{full}.py'))
-    ablation = Config.fromfile(str(REPO_ROOT / 'configs' / group / 'ablations' / f'{full}_no-{dropped}.py'))
+    base = Config.fromfile(str(REPO_ROOT / 'configs' / group / f'{full_name(full)}.py'))
+    ablation = Config.fromfile(str(REPO_ROOT / 'configs' / group / 'ablations' / f'{ablation_name(full, dropped)}.py'))
     assert base.model.slim.losses == LOSSES
     assert ablation.model.slim.losses == [loss for loss in LOSSES if loss != dropped]
     assert without_losses(ablation) == without_losses(base)
@@ -45,12 +56,12 @@ def test_each_ablation_drops_exactly_one_loss_and_keeps_everything_else(group, f
 def test_every_ablation_config_is_listed():
     on_disk = {(p.parent.parent.name, p.stem) for group in FULL
                for p in (REPO_ROOT / 'configs' / group / 'ablations').glob('*.py')}
-    assert on_disk == {(group, f'{full}_no-{dropped}') for group, full, dropped in ABLATIONS}
+    assert on_disk == {(group, ablation_name(full, dropped)) for group, full, dropped in ABLATIONS}
 
 
 @pytest.mark.parametrize('base_label, base, full_label, full', [
-    ('AdvStyle', 'wrn16_1_advstyle', 'AdvStyle+SLIM', 'wrn16_1_advstyle_slim'),
-    ('ASA', 'wrn16_1_asa', 'ASA+SLIM', 'wrn16_1_asa-slim'),
+    ('AdvStyle', ('advstyle-zhong', DIGITS), 'AdvStyle+SLIM', ('advstyle-zhong-slim', DIGITS)),
+    ('ASA', ('asa', DIGITS), 'ASA+SLIM', ('asa-slim', DIGITS)),
 ])
 def test_records_to_ablation_table(tmp_path, base_label, base, full_label, full):
     """The documented digits command (docs/analyses.md, Table 6) on made-up records.
@@ -58,8 +69,8 @@ def test_records_to_ablation_table(tmp_path, base_label, base, full_label, full)
     The records are split over two files (reference runs, ablation runs), since the table tool
     reads several; the paired rows are each ablation minus the full method.
     """
-    names = {base_label: base, full_label: full, 'no mse': f'{full}_no-mse',
-             'no ortho': f'{full}_no-ortho', 'no reverse': f'{full}_no-reverse'}
+    names = {base_label: full_name(base), full_label: full_name(full), 'no mse': ablation_name(full, 'mse'),
+             'no ortho': ablation_name(full, 'ortho'), 'no reverse': ablation_name(full, 'reverse')}
     # Seed 1 scales each row's offset by 1.1, so the paired differences vary over seeds and the
     # t-interval is not degenerate.
     lines = [dict(name=name, config=f'{name}.py', seed=seed, checkpoint='best.pth',

@@ -40,7 +40,7 @@ def test_unknown_layer_lists_the_valid_names(digits_classifier, tmp_path):
                    '--max-images', '4', '--work-dir', str(tmp_path)])
 
 
-ASA_CONFIG = str(REPO_ROOT / 'configs' / 'digits_demo' / 'wrn16_1_asa.py')
+ASA_CONFIG = str(REPO_ROOT / 'configs' / 'digits_demo' / 'asa_wrn16-1_1xb64-20e_digits-style-shift.py')
 ASA_POSITIONS = ['backbone.conv1', 'backbone.layer1', 'backbone.layer2', 'backbone.layer3']  # placement_wrn.py
 
 

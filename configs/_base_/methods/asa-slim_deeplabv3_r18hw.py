@@ -1,0 +1,4 @@
+# ASA + SLIM on ../models/deeplabv3_r18hw.py (method: ./asa-slim.py; positions: ./placement_resnetv1c_seg.py).
+_base_ = ['../models/deeplabv3_r18hw.py', './asa-slim.py', './placement_resnetv1c_seg.py']
+model = dict(_delete_=True, type='StyleAugmented', model={{_base_.model}}, augmentation={{_base_.augmentation}},
+             positions={{_base_.positions.ASA}}, slim={{_base_.slim}}, slim_layers={{_base_.slim_layers}})

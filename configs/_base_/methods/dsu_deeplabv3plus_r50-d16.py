@@ -1,0 +1,4 @@
+# DSU on ../models/deeplabv3plus_r50.py (method: ./dsu.py; positions: ./placement_resnetv1c_seg.py).
+_base_ = ['../models/deeplabv3plus_r50.py', './dsu.py', './placement_resnetv1c_seg.py']
+model = dict(_delete_=True, type='StyleAugmented', model={{_base_.model}}, augmentation={{_base_.augmentation}},
+             positions={{_base_.positions.DSU}})

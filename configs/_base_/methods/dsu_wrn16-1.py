@@ -1,0 +1,4 @@
+# DSU on ../models/wrn16_1_cls.py (method: ./dsu.py; positions: ./placement_wrn.py).
+_base_ = ['../models/wrn16_1_cls.py', './dsu.py', './placement_wrn.py']
+model = dict(_delete_=True, type='StyleAugmented', model={{_base_.model}}, augmentation={{_base_.augmentation}},
+             positions={{_base_.positions.DSU}})

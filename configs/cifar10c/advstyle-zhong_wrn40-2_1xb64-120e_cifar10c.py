@@ -1,0 +1,3 @@
+# CIFAR-10-C (the paper's recipe): AdvStyle-Zhong, wrn40-2.
+_base_ = ['../_base_/settings/1xb64-120e_cifar10c.py',
+          '../_base_/methods/advstyle-zhong_wrn40-2.py']

@@ -1,4 +1,0 @@
-# Ablation (issue #3 investigation): SLIM-AdvStyle with two ascent steps of half the size (2 x 0.1),
-# so that the SLIM term also acts from a point the task loss chose, not only from the random start.
-_base_ = ['../slim-advstyle_deeplabv3_r18hw_synthstreets.py']
-model = dict(adversary=dict(steps=2, step_size=0.1))

@@ -1,0 +1,3 @@
+# digits demo: MixStyle, wrn16-1.
+_base_ = ['../_base_/settings/1xb64-20e_digits-style-shift.py',
+          '../_base_/methods/mixstyle_wrn16-1.py']

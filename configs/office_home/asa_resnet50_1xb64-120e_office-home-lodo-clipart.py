@@ -1,0 +1,4 @@
+# Office-Home leave-one-domain-out, target Clipart: ASA, resnet50.
+_base_ = ['../_base_/settings/1xb64-120e_office-home-lodo-clipart.py',
+          '../_base_/methods/asa_resnet50.py']
+model = dict(model=dict(num_classes=65))

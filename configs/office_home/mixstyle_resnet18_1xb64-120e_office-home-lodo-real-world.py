@@ -1,0 +1,4 @@
+# Office-Home leave-one-domain-out, target Real World: MixStyle, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_office-home-lodo-real-world.py',
+          '../_base_/methods/mixstyle_resnet18.py']
+model = dict(model=dict(num_classes=65))

@@ -1,4 +1,0 @@
-# Table 6 ablation, PACS single-source (source art_painting): AdvStyle-Zhong + SLIM without the 'ortho'
-# dictionary loss; every other setting is the full method's.
-_base_ = ['../resnet18_single_art_painting_advstyle-zhong-slim.py']
-model = dict(slim=dict(losses=['mse', 'reverse']))

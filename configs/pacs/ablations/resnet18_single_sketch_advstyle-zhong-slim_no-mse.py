@@ -1,4 +1,0 @@
-# Table 6 ablation, PACS single-source (source sketch): AdvStyle-Zhong + SLIM without the 'mse'
-# dictionary loss; every other setting is the full method's.
-_base_ = ['../resnet18_single_sketch_advstyle-zhong-slim.py']
-model = dict(slim=dict(losses=['ortho', 'reverse']))

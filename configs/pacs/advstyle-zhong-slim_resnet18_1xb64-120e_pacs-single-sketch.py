@@ -1,0 +1,4 @@
+# PACS single-source, source sketch: AdvStyle-Zhong + SLIM, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-single-sketch.py',
+          '../_base_/methods/advstyle-zhong-slim_resnet18.py']
+model = dict(model=dict(num_classes=7))

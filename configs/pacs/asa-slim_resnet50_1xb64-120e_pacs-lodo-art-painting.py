@@ -1,0 +1,4 @@
+# PACS leave-one-domain-out, target art_painting: ASA + SLIM, resnet50.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-lodo-art-painting.py',
+          '../_base_/methods/asa-slim_resnet50.py']
+model = dict(model=dict(num_classes=7))

@@ -1,0 +1,4 @@
+# PACS leave-one-domain-out, target photo: DSU, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-lodo-photo.py',
+          '../_base_/methods/dsu_resnet18.py']
+model = dict(model=dict(num_classes=7))

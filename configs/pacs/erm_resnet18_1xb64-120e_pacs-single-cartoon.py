@@ -1,0 +1,4 @@
+# PACS single-source, source cartoon: ERM, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-single-cartoon.py',
+          '../_base_/models/resnet18_cls.py']
+model = dict(num_classes=7)

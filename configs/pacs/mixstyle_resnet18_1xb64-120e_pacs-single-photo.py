@@ -1,0 +1,4 @@
+# PACS single-source, source photo: MixStyle, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-single-photo.py',
+          '../_base_/methods/mixstyle_resnet18.py']
+model = dict(model=dict(num_classes=7))

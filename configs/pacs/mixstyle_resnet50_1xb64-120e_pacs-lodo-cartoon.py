@@ -1,0 +1,4 @@
+# PACS leave-one-domain-out, target cartoon: MixStyle, resnet50.
+_base_ = ['../_base_/settings/1xb64-120e_pacs-lodo-cartoon.py',
+          '../_base_/methods/mixstyle_resnet50.py']
+model = dict(model=dict(num_classes=7))

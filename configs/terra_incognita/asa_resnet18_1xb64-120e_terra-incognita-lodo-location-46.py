@@ -1,0 +1,4 @@
+# TerraIncognita leave-one-domain-out, target location_46: ASA, resnet18.
+_base_ = ['../_base_/settings/1xb64-120e_terra-incognita-lodo-location-46.py',
+          '../_base_/methods/asa_resnet18.py']
+model = dict(model=dict(num_classes=10))

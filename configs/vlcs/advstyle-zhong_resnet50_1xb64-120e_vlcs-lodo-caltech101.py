@@ -1,0 +1,4 @@
+# VLCS leave-one-domain-out, target Caltech101: AdvStyle-Zhong, resnet50.
+_base_ = ['../_base_/settings/1xb64-120e_vlcs-lodo-caltech101.py',
+          '../_base_/methods/advstyle-zhong_resnet50.py']
+model = dict(model=dict(num_classes=5))
