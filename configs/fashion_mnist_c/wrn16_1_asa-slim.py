@@ -1,6 +1,6 @@
 # Fashion-MNIST -> Fashion-MNIST-C, WRN-16-1: AdvStyle (ASA) + SLIM (the term's default scale; the rows name theirs).
-# Method: configs/_base_/methods/asa_slim.py; positions: configs/_base_/methods/placement_wrn.py.
-_base_ = ['./wrn16_1_erm.py', '../_base_/methods/asa_slim.py', '../_base_/methods/placement_wrn.py']
+# Method: configs/_base_/methods/asa-slim.py; positions: configs/_base_/methods/placement_wrn.py.
+_base_ = ['./wrn16_1_erm.py', '../_base_/methods/asa-slim.py', '../_base_/methods/placement_wrn.py']
 model = dict(
     _delete_=True,
     type='StyleAugmented',
