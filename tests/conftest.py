@@ -2,6 +2,7 @@
 from types import SimpleNamespace
 
 import pytest
+import torch
 from tiny_experiment import run_tool, write_tiny_experiment
 import tiny_segmenter
 
@@ -42,3 +43,13 @@ def tiny_model():
 def tiny_batch():
     """``(images, labels)`` for ``tiny_model``."""
     return tiny_segmenter.tiny_batch()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` are skipped where no CUDA device is visible."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason='needs a CUDA device (tools/gpu_check.sh runs the cuda tests on a GPU)')
+    for item in items:
+        if item.get_closest_marker('cuda') is not None:
+            item.add_marker(skip)

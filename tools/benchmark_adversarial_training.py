@@ -2,7 +2,7 @@
 without SLIM) against ERM, measured side by side; and the CPU time per epoch of a config.
 
     python tools/benchmark_adversarial_training.py [CONFIG] [--batch-size 16] [--rounds 5]
-        [--base-width 64] [--epoch-steps 0]
+        [--base-width 64] [--epoch-steps 0] [--device cuda]
 
 CONFIG is an ``AdversarialTraining`` config (default: the SLIM paper's CIFAR-10 ResNet-18 PGD-AT
 one). Every variant shares its classifier, attack (eps, steps, step size) and batch: ERM is the
@@ -11,7 +11,7 @@ add AWP (gamma 0.01 with PGD-AT, 0.005 with TRADES, no warm-up) and SLIM (the co
 ``slim_stages``). Each timed round runs one training step of every variant in turn (interleaved, so
 that machine load affects all alike); the median over rounds is reported. Peak memory is the exact
 peak of the tensor storages one step allocates (``slim_mmseg.profiling.TensorMemoryTracker``, as
-``tools/benchmark_step.py``), the largest over ``--memory-steps`` steps (SLIM draws a new layer and
+``tools/benchmark_step.py``; ``max_memory_allocated`` on CUDA), the largest over ``--memory-steps`` steps (SLIM draws a new layer and
 loss every step). Printed ratios and the issue's targets: PGD-10-AT / ERM <= 8.0 in time
 (23/3 = 7.67 when the inner steps compute no weight gradient); SLIM-X / X <= 1.05 in time and
 memory for every X; AWP's overhead.
@@ -40,6 +40,7 @@ from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 from torch.utils.flop_counter import flop_registry  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/cifar10_at/resnet18_pgd-at_paper.py'
@@ -69,9 +70,9 @@ def variant_cfgs(cfg: Config, base_width: int) -> dict:
     return variants
 
 
-def build(model_cfg: dict):
+def build(model_cfg: dict, device: torch.device):
     torch.manual_seed(0)
-    model = MODELS.build(model_cfg).train()
+    model = MODELS.build(model_cfg).to(device).train()
     return model, OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9))
 
 
@@ -82,19 +83,33 @@ def synthetic_batch(batch_size: int, channels: int, size: int, num_classes: int)
                 data_samples=[BaseDataElement(gt_label=torch.tensor(i % num_classes)) for i in range(batch_size)])
 
 
-def timed_step(model, optim, batch) -> float:
+def synchronize(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def timed_step(model, optim, batch, device: torch.device) -> float:
+    synchronize(device)
     start = time.perf_counter()
     model.train_step(batch, optim)
+    synchronize(device)
     return time.perf_counter() - start
 
 
-def peak_step_memory(model, optim, batch, steps: int) -> int:
+def peak_step_memory(model, optim, batch, steps: int, device: torch.device) -> int:
     """The largest per-step peak over ``steps`` steps: SLIM's layer and loss change every step."""
     peaks = []
     for _ in range(steps):
-        with TensorMemoryTracker() as memory:
+        if device.type == 'cuda':
+            synchronize(device)
+            torch.cuda.reset_peak_memory_stats(device)
+            start = torch.cuda.memory_allocated(device)
             model.train_step(batch, optim)
-        peaks.append(memory.peak_bytes)
+            peaks.append(torch.cuda.max_memory_allocated(device) - start)
+        else:
+            with TensorMemoryTracker() as memory:
+                model.train_step(batch, optim)
+            peaks.append(memory.peak_bytes)
     return max(peaks)
 
 
@@ -123,27 +138,29 @@ def step_flops(model, optim, batch) -> int:
     return counter.total
 
 
-def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps: int):
-    built = {name: build(cfg) for name, cfg in variants.items()}
+def measure(variants: dict, batch: dict, rounds: int, warmup: int, memory_steps: int, device: torch.device):
+    built = {name: build(cfg, device) for name, cfg in variants.items()}
     for _ in range(warmup):
         for model, optim in built.values():
             model.train_step(batch, optim)
     times = {name: [] for name in built}
     for _ in range(rounds):
         for name, (model, optim) in built.items():
-            times[name].append(timed_step(model, optim, batch))
+            times[name].append(timed_step(model, optim, batch, device))
     medians = {name: statistics.median(values) for name, values in times.items()}
-    memory = {name: peak_step_memory(model, optim, batch, memory_steps) for name, (model, optim) in built.items()}
+    memory = {name: peak_step_memory(model, optim, batch, memory_steps, device)
+              for name, (model, optim) in built.items()}
     flops = {name: step_flops(model, optim, batch) for name, (model, optim) in built.items()}
     return medians, memory, flops
 
 
-def epoch_time(cfg: Config, steps: int, samples: int, channels: int, size: int, num_classes: int) -> tuple:
-    model, optim = build(cfg.model)
+def epoch_time(cfg: Config, steps: int, samples: int, channels: int, size: int, num_classes: int,
+               device: torch.device) -> tuple:
+    model, optim = build(cfg.model, device)
     batch_size = cfg.train_dataloader.batch_size
     batch = synthetic_batch(batch_size, channels, size, num_classes)
     model.train_step(batch, optim)  # warm-up
-    per_step = statistics.median(timed_step(model, optim, batch) for _ in range(steps))
+    per_step = statistics.median(timed_step(model, optim, batch, device) for _ in range(steps))
     return per_step, per_step * math.ceil(samples / batch_size), batch_size
 
 
@@ -159,16 +176,19 @@ def main():
     parser.add_argument('--channels', type=int, default=3)
     parser.add_argument('--epoch-steps', type=int, default=0, help='time this many steps of the config as it is')
     parser.add_argument('--epoch-samples', type=int, default=50000)
+    add_device_argument(parser)
     args = parser.parse_args()
     init_default_scope('mmseg')
     cfg = Config.fromfile(args.config)
     num_classes = cfg.model.model.num_classes
-    print(f'config {args.config}; torch {torch.__version__}, {torch.get_num_threads()} threads; '
+    where = (torch.cuda.get_device_name(args.device) if args.device.type == 'cuda'
+             else f'{torch.get_num_threads()} CPU threads')
+    print(f'config {args.config}; torch {torch.__version__}, {where}; '
           f'batch {args.batch_size}, {args.rounds} interleaved rounds (median), '
           f'base width {args.base_width or "as configured"}; attack {dict(cfg.model.attack)}')
     variants = variant_cfgs(cfg, args.base_width)
     batch = synthetic_batch(args.batch_size, args.channels, args.image_size, num_classes)
-    times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps)
+    times, memory, flops = measure(variants, batch, args.rounds, args.warmup, args.memory_steps, args.device)
     print(f'{"variant":<18}{"step (s)":>10}{"peak MiB":>11}{"GFLOP":>10}')
     for name in variants:
         print(f'{name:<18}{times[name]:>10.3f}{memory[name] / 2 ** 20:>11.1f}{flops[name] / 1e9:>10.2f}')
@@ -183,10 +203,10 @@ def main():
           f'{times["AWP-TRADES"] / times["TRADES"]:.3f}, memory {memory["AWP-TRADES"] / memory["TRADES"]:.3f}')
     if args.epoch_steps:
         per_step, per_epoch, batch_size = epoch_time(cfg, args.epoch_steps, args.epoch_samples, args.channels,
-                                                     args.image_size, num_classes)
+                                                     args.image_size, num_classes, args.device)
         print(f'{osp.basename(args.config)} as configured (batch {batch_size}): {per_step:.2f} s/step '
               f'(median of {args.epoch_steps}) -> {per_epoch / 60:.1f} min per epoch of {args.epoch_samples} '
-              f'images on this CPU ({torch.get_num_threads()} threads)')
+              f'images on {where}')
 
 
 if __name__ == '__main__':

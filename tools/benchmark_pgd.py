@@ -2,6 +2,7 @@
 process, interleaved (the two alternate which goes first each round), medians over rounds.
 
     python tools/benchmark_pgd.py [CONFIG] [--batch-size 128] [--rounds 10] [--steps 20] [--threads 1]
+        [--device cuda]
 
 CONFIG: a classifier config (default: the Fashion-MNIST adversarial-training demo,
 ``configs/fashion_mnist_at/smallcnn_pgd-at.py``); the model keeps its initial weights (time does
@@ -27,7 +28,8 @@ from mmseg.registry import MODELS  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.attacks import PGD  # noqa: E402
-from slim_mmseg.evaluation.robust_accuracy import unwrap_model  # noqa: E402
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
+from slim_mmseg.models import network_of  # noqa: E402
 
 DEFAULT_CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'fashion_mnist_at',
                           'smallcnn_pgd-at.py')
@@ -41,12 +43,17 @@ def parse_args(argv=None):
     parser.add_argument('--rounds', type=int, default=10)
     parser.add_argument('--steps', type=int, default=20)
     parser.add_argument('--threads', type=int, default=1, help='torch.set_num_threads')
+    add_device_argument(parser)
     return parser.parse_args(argv)
 
 
-def timed(function):
+def timed(function, device: torch.device):
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
     start = time.perf_counter()
     function()
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
     return time.perf_counter() - start
 
 
@@ -55,8 +62,8 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     init_default_scope('mmseg')
     torch.manual_seed(0)
-    model = unwrap_model(MODELS.build(Config.fromfile(args.config).model)).eval()
-    images = torch.rand(args.batch_size, *args.image_shape)
+    model = network_of(MODELS.build(Config.fromfile(args.config).model)).to(args.device).eval()
+    images = torch.rand(args.batch_size, *args.image_shape).to(args.device)
     with torch.no_grad():
         labels = model(images).argmax(dim=1)
     ours = PGD(model, eps=8 / 255, steps=args.steps, step_size=2 / 255, random_start='uniform')
@@ -68,14 +75,14 @@ def main(argv=None):
     for round_index in range(args.rounds):
         order = list(runs) if round_index % 2 == 0 else list(reversed(runs))
         for name in order:
-            times[name].append(timed(runs[name]))
+            times[name].append(timed(runs[name], args.device))
     medians = {name: statistics.median(values) for name, values in times.items()}
     same_start = torch.equal(
         PGD(model, steps=args.steps, random_start='none')(images, labels),
         torchattacks.PGD(model, eps=8 / 255, alpha=2 / 255, steps=args.steps, random_start=False)(images, labels))
     print(f'model: {type(model).__name__} from {osp.basename(args.config)}; batch {args.batch_size} x '
           f'{tuple(args.image_shape)}; PGD-{args.steps}; {args.rounds} interleaved rounds; '
-          f'{torch.get_num_threads()} thread(s)')
+          f'{args.device}, {torch.get_num_threads()} CPU thread(s)')
     for name, median in medians.items():
         print(f'{name:<13} median {median * 1000:8.1f} ms  (min {min(times[name]) * 1000:.1f}, '
               f'max {max(times[name]) * 1000:.1f})')

@@ -2,6 +2,7 @@
 
     python tools/benchmark_step.py [CONFIG] [--batch-size 4] [--steps 10] [--warmup 2]
         [--placement configs/_base_/methods/placement_resnetv1c_seg.py] [--variants ERM ASA ...]
+        [--device cuda]
 
 CONFIG is a SLIM-AdvStyle (AdvStyle-Zhong + SLIM) config (default: the CPU demo's). All variants
 share its segmentor, batch size and crop:
@@ -46,6 +47,7 @@ from mmseg.structures import SegDataSample  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.profiling import TensorMemoryTracker  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -102,13 +104,13 @@ def synthetic_batch(cfg: Config, batch_size: int, num_classes: int) -> dict:
     return dict(inputs=inputs, data_samples=samples)
 
 
-def peak_step_memory(model, optim, batch: dict, device: str, steps: int) -> int:
+def peak_step_memory(model, optim, batch: dict, device, steps: int) -> int:
     """Largest growth of tensor memory within one training step, over ``steps`` steps (the SLIM
     layer drawn differs from step to step): ``max_memory_allocated`` on CUDA, an exact count of
     the tensor storages each step allocates on the CPU (:class:`TensorMemoryTracker`)."""
     peaks = []
     for _ in range(steps):
-        if device == 'cuda':
+        if torch.device(device).type == 'cuda':
             torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
             start = torch.cuda.memory_allocated()
@@ -127,9 +129,7 @@ def num_classes(cfg: Config) -> int:
 
 def load(args):
     init_default_scope('mmseg')
-    cfg = Config.fromfile(args.config)
-    device = 'cuda' if torch.cuda.is_available() and not args.cpu else 'cpu'
-    return cfg, device
+    return Config.fromfile(args.config), args.device
 
 
 def step_flops(model, optim, batch: dict) -> int:
@@ -148,12 +148,12 @@ def measure(args) -> tuple:
     times = {v: [] for v in args.variants}
     for round_index in range(args.warmup + args.steps):
         for variant, (model, optim) in built.items():
-            if device == 'cuda':
-                torch.cuda.synchronize()
+            if device.type == 'cuda':
+                torch.cuda.synchronize(device)
             start = time.perf_counter()
             model.train_step(batch, optim)
-            if device == 'cuda':
-                torch.cuda.synchronize()
+            if device.type == 'cuda':
+                torch.cuda.synchronize(device)
             if round_index >= args.warmup:
                 times[variant].append(time.perf_counter() - start)
     seconds = {v: statistics.median(t) for v, t in times.items()}
@@ -185,7 +185,7 @@ def ratio_targets(seconds: dict, flops: dict, memory: dict) -> dict:
     return ratios
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', nargs='?', default=DEFAULT_CONFIG)
     parser.add_argument('--batch-size', type=int, default=4)
@@ -193,14 +193,19 @@ def main():
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--memory-steps', type=int, default=8,
                         help='steps per variant whose largest memory peak is reported')
-    parser.add_argument('--cpu', action='store_true', help='stay on the CPU even if CUDA is available')
+    add_device_argument(parser)
     parser.add_argument('--placement', default=DEFAULT_PLACEMENT,
                         help='positions and SLIM layers of the feature-level style variants')
     parser.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument('--json', help='also write the results to this file')
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     seconds, flops, memory = measure(args)
-    device = 'cuda' if torch.cuda.is_available() and not args.cpu else f'cpu ({torch.get_num_threads()} threads)'
+    device = (torch.cuda.get_device_name(args.device) if args.device.type == 'cuda'
+              else f'cpu ({torch.get_num_threads()} threads)')
     print(f'config: {args.config}\ndevice: {device}; batch {args.batch_size}; median of {args.steps} interleaved rounds')
     print(f'| variant | step time (s) | GFLOP per step | peak step memory (MiB) |\n|---|---|---|---|')
     for variant in args.variants:

@@ -4,20 +4,23 @@
         [--eps 8/255] [--num-samples N] [--batch-size B] [--work-dir DIR] [--seed S]
         [--pgd-step-size 2/255] [--autoattack-version standard] [--lafeat-layers L ...]
         [--lafeat-steps 100] [--lafeat-train-samples 5000] [--lafeat-epochs 50]
-        [--ssa-feature-layer pool] [--ssa-steps 150] [--ssa-batch-size B] [--cfg-options K=V ...]
+        [--ssa-feature-layer pool] [--ssa-steps 150] [--ssa-batch-size B] [--device cuda]
+        [--cfg-options K=V ...]
 
 Classifiers: the first N images of the config's test set (in order), attacked batch by batch; a
 table of accuracy per attack (over all N), mean L-inf / L2 of the perturbations, and the worst
 case over the attacks per sample; gradient-masking checks (slim_mmseg.attacks.checks) on the
-first batch, as counted warnings. LAFEAT's heads are trained on the first
-``--lafeat-train-samples`` training images, on the model's own predictions, and cached per
-checkpoint in ``WORK_DIR/lafeat_heads/``. Segmentors: ``clean`` and ``pgd<n>`` through
+first batch, as counted warnings. Each attack adds its own options (``slim_mmseg.attacks``:
+``Attack.add_arguments``); e.g. LAFEAT's heads are trained on the first ``--lafeat-train-samples``
+training images, on the model's own predictions, and cached per checkpoint in
+``WORK_DIR/lafeat_heads/``. Segmentors: ``clean`` and ``pgd<n>`` through
 ``RobustTestLoop`` and the config's evaluator (mIoU per domain with ``MultiDomainIoUMetric``).
 
 Written: ``WORK_DIR/robust_test_<timestamp>.json`` (settings, checkpoint SHA-256, summary,
 per-sample correctness, check messages). The checkpoint is read with ``torch.load(weights_only=True)``
 and the project's allow-list (slim_mmseg.engine.checkpoint_safety); its weights must match the
-config's model exactly (mismatched keys are named).
+config's model exactly (mismatched keys are named). ``--device`` (default: CUDA when available)
+is where the model, the images and the attacks run, for classifiers and segmentors alike.
 """
 import argparse
 import json
@@ -37,14 +40,12 @@ from mmseg.models.segmentors import BaseSegmentor  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401  (registers slim_mmseg's adapters, installs the allow-list)
-from slim_mmseg.attacks import (ATTACKS, WORST_CASE, build_attack, default_lafeat_layers,  # noqa: E402
-                                evaluate_attacks, file_sha256, format_table, load_or_train_heads, masking_checks,
-                                parse_epsilon)
+from slim_mmseg.attacks import (ATTACKS, WORST_CASE, AttackContext, build_attack, evaluate_attacks,  # noqa: E402
+                                file_sha256, format_table, masking_checks, parse_epsilon)
 from slim_mmseg.engine import load_cli_config  # noqa: E402
-from slim_mmseg.evaluation.robust_accuracy import SEGMENTATION_ATTACK, unwrap_model  # noqa: E402
-
-GRADIENT_ATTACKS = ('pgd20', 'autoattack', 'lafeat')
-
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
+from slim_mmseg.evaluation.robust_accuracy import SEGMENTATION_ATTACK  # noqa: E402
+from slim_mmseg.models import network_of  # noqa: E402
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Robust accuracy of a checkpoint under several attacks')
@@ -57,17 +58,13 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int, default=100, help='images per attacked batch')
     parser.add_argument('--work-dir', help='where the JSON record and the LAFEAT heads cache go')
     parser.add_argument('--seed', type=int, default=0, help='seed of PGD starts and AutoAttack')
-    parser.add_argument('--pgd-step-size', default='2/255', help='PGD-20 step (TRADES\' script: 0.003)')
-    parser.add_argument('--autoattack-version', default='standard', help='standard (default), plus or rand')
-    parser.add_argument('--lafeat-layers', nargs='+', help='modules of the heads; the last one is attacked '
-                        '(default for ResNet-18: backbone.layer3.1 backbone.layer4.0)')
-    parser.add_argument('--lafeat-steps', type=int, default=100, help='iterations per beta (lafeat: 100)')
-    parser.add_argument('--lafeat-train-samples', type=int, default=5000, help='training images for the heads')
-    parser.add_argument('--lafeat-epochs', type=int, default=50, help='head training epochs (lafeat: 50)')
-    parser.add_argument('--ssa-feature-layer', default='pool', help='module whose output is the SSA feature')
-    parser.add_argument('--ssa-steps', type=int, default=150, help='Adam steps of SSA (reference: 150)')
-    parser.add_argument('--ssa-batch-size', type=int, help='SSA batch (negatives come from the batch); '
-                        'default: --batch-size')
+    # Each attack's own options; classes that share them (SSA and SSAH) add them once.
+    sharing = {}
+    for name in ATTACKS.names():
+        sharing.setdefault(ATTACKS.get(name).add_arguments.__func__, []).append(name)
+    for add_arguments, names in sharing.items():
+        add_arguments(ATTACKS.get(names[0]), parser.add_argument_group(f'{" and ".join(names)} options'))
+    add_device_argument(parser)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
     return parser.parse_args(argv)
 
@@ -106,50 +103,39 @@ def collect(cfg_loader, model, count, seed):
 
 
 def classification_attacks(args, cfg, classifier, eps, sha, work_dir):
-    attacks = {}
-    for name in args.attacks:
-        options = {}
-        if name == 'pgd20':
-            options = dict(step_size=parse_epsilon(args.pgd_step_size), seed=args.seed)
-        elif name == 'autoattack':
-            options = dict(version=args.autoattack_version, seed=args.seed)
-        elif name in ('ssa', 'ssah'):
-            options = dict(feature_layer=args.ssa_feature_layer, steps=args.ssa_steps)
-        elif name == 'lafeat':
-            layers = args.lafeat_layers or default_lafeat_layers(classifier)
-            if layers is None:
-                raise ValueError('lafeat: this model has no default head placement; give --lafeat-layers '
-                                 '(module names, e.g. backbone.layer1 backbone.layer2; the last is attacked)')
-            train_images, _ = collect(cfg.train_dataloader, classifier, args.lafeat_train_samples, args.seed)
-            cache = work_dir / 'lafeat_heads' / f'{Path(args.checkpoint).stem}-{sha[:12]}.pth'
-            heads = load_or_train_heads(classifier, layers, train_images, str(cache), sha,
-                                        epochs=args.lafeat_epochs, seed=args.seed, progress=True)
-            options = dict(heads=heads, steps=args.lafeat_steps)
-        attacks[name] = build_attack(name, classifier, eps=eps, **options)
-    return attacks
+    """Every attack of ``--attacks`` built from its own options (``Attack.options_from_args``)."""
+    context = AttackContext(model=classifier, seed=args.seed, work_dir=work_dir, checkpoint=args.checkpoint,
+                            checkpoint_sha256=sha,
+                            train_images=lambda count: collect(cfg.train_dataloader, classifier, count, args.seed)[0])
+    return {name: build_attack(name, classifier, eps=eps, **ATTACKS.get(name).options_from_args(args, context))
+            for name in args.attacks}
 
 
 def run_classification(args, cfg, classifier, eps, sha, work_dir):
     attacks = classification_attacks(args, cfg, classifier, eps, sha, work_dir)
     images, labels = collect(cfg.test_dataloader, classifier, args.num_samples, args.seed)
-    batches = [(images[i:i + args.batch_size], labels[i:i + args.batch_size])
-               for i in range(0, len(images), args.batch_size)]
-    ssa_names = [n for n in attacks if n in ('ssa', 'ssah')]
-    others = {n: a for n, a in attacks.items() if n not in ssa_names}
-    evaluation = evaluate_attacks(classifier, others, batches, progress=True, total=len(batches))
-    if ssa_names:
-        # SSA draws its negatives from the batch: its batch size is a setting of the attack.
-        size = args.ssa_batch_size or args.batch_size
-        ssa_batches = [(images[i:i + size], labels[i:i + size]) for i in range(0, len(images), size)]
-        ssa = evaluate_attacks(classifier, {n: attacks[n] for n in ssa_names}, ssa_batches, progress=True,
-                               total=len(ssa_batches))
-        for store, extra in ((evaluation.correct, ssa.correct), (evaluation.linf, ssa.linf), (evaluation.l2, ssa.l2)):
-            store.update({n: [torch.cat(extra[n])] for n in ssa_names})
-    gradient = [n for n in GRADIENT_ATTACKS if n in evaluation.correct]
-    first = batches[0]
-    survived = torch.stack([evaluation.per_sample(n)[:len(first[0])] for n in gradient]).all(0) if gradient else None
-    report = masking_checks(classifier, *first, gradient_correct=survived, eps=eps, seed=args.seed)
-    summary = evaluation.summary()
+    # Attacks whose batch is one of their settings (SSA's negatives come from it) get their own batches.
+    by_batch_size = {}
+    for name, attack in attacks.items():
+        size = ATTACKS.get(name).batch_size_from_args(args) or args.batch_size
+        by_batch_size.setdefault(size, {})[name] = attack
+    first_batch = (images[:args.batch_size], labels[:args.batch_size])
+    evaluation = None
+    for size, group in by_batch_size.items():
+        batches = [(images[i:i + size], labels[i:i + size]) for i in range(0, len(images), size)]
+        result = evaluate_attacks(classifier, group, batches, progress=True, total=len(batches))
+        if evaluation is None:
+            evaluation = result
+        else:
+            for store, extra in ((evaluation.correct, result.correct), (evaluation.linf, result.linf),
+                                 (evaluation.l2, result.l2)):
+                store.update({name: [torch.cat(extra[name])] for name in group})
+    gradient = [name for name in attacks if type(attacks[name]).gradient_in_ball]
+    survived = (torch.stack([evaluation.per_sample(n)[:len(first_batch[0])] for n in gradient]).all(0)
+                if gradient else None)
+    report = masking_checks(classifier, *first_batch, gradient_correct=survived, eps=eps, seed=args.seed)
+    rows = evaluation.summary()
+    summary = {name: rows[name] for name in [*attacks, WORST_CASE]}
     per_sample = {name: evaluation.per_sample(name).tolist() for name in [*attacks, WORST_CASE]}
     return summary, per_sample, report.messages
 
@@ -163,6 +149,8 @@ def run_segmentation(args, cfg, load_checkpoint):
                                         for n in args.attacks if n != 'clean'})
     runner = Runner.from_cfg(cfg)
     load_checkpoint(runner.model)
+    # mmengine's Runner puts the model on its own choice of device; --device decides.
+    runner.model.to(args.device)
     return {key: float(value) for key, value in runner.test().items()}
 
 
@@ -171,7 +159,8 @@ def main(argv=None):
     eps = parse_epsilon(args.eps)
     unknown = [n for n in args.attacks if n not in ATTACKS and not SEGMENTATION_ATTACK.match(n)]
     if unknown:
-        raise KeyError(f'unknown attacks {unknown}; valid attacks: {", ".join(ATTACKS)}')
+        raise KeyError(f'unknown attacks {unknown}; registered attacks: {", ".join(ATTACKS.names())} '
+                       '(segmentors: clean and pgd<n>)')
     cfg = load_cli_config(args.config, 'none', args.cfg_options, args.work_dir)
     work_dir = Path(cfg.work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -179,16 +168,17 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     sha = file_sha256(args.checkpoint)
     model = MODELS.build(cfg.model)
-    task_model = unwrap_model(model)
+    task_model = network_of(model)
     record = dict(config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint), checkpoint_sha256=sha,
                   attacks=list(args.attacks), eps=eps, eps_text=args.eps, seed=args.seed,
-                  num_samples=args.num_samples, batch_size=args.batch_size)
+                  num_samples=args.num_samples, batch_size=args.batch_size, device=str(args.device))
     if isinstance(task_model, BaseSegmentor):
         record['metrics'] = run_segmentation(args, cfg, lambda m: load_matching_checkpoint(m, args.checkpoint))
         table = '\n'.join(f'{key:<40} {value:.2f}' for key, value in record['metrics'].items()
                           if isinstance(value, float))
     else:
         load_matching_checkpoint(model, args.checkpoint)
+        model.to(args.device)
         summary, per_sample, checks = run_classification(args, cfg, task_model.eval(), eps, sha, work_dir)
         record.update(summary=summary, per_sample_correct=per_sample, checks=checks, check_warnings=len(checks))
         table = format_table(summary)

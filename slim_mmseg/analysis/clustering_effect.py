@@ -69,8 +69,9 @@ def clustering_accuracy(model: nn.Module, layers: Sequence[str], train_batches: 
                 logits = model(images)
             _check_classifier(logits, labels, num_classes)
             correct = logits.argmax(dim=1) == labels
-            class_counts += torch.bincount(labels, minlength=num_classes)
-            correct_counts += torch.bincount(labels[correct], minlength=num_classes)
+            # The counters live on the labels' device (a CPU counter plus a CUDA bincount fails).
+            class_counts = class_counts.to(labels.device) + torch.bincount(labels, minlength=num_classes)
+            correct_counts = correct_counts.to(labels.device) + torch.bincount(labels[correct], minlength=num_classes)
             one_hot = torch.nn.functional.one_hot(labels[correct], num_classes).double()
             for layer in layers:
                 flat = features[layer].flatten(1)[correct].double()

@@ -21,16 +21,18 @@ Example::
     attack = AutoAttackAdapter(model, eps=8 / 255, version='standard')
     adversarial = attack(images, labels)      # images (N, C, H, W) in [0, 1]
 """
+import argparse
 from typing import Optional, Sequence
 
 from pyautoattack import AutoAttack
 from torch import Tensor, nn
 
-from .base import Attack
+from .base import ATTACKS, Attack, AttackContext
 
 VERSIONS = ('standard', 'plus', 'rand', 'custom')
 
 
+@ATTACKS.register('autoattack')
 class AutoAttackAdapter(Attack):
     """Args:
         model: (N, C, H, W) images in [0, 1] -> (N, K) logits (not probabilities).
@@ -43,6 +45,7 @@ class AutoAttackAdapter(Attack):
     """
     name = 'autoattack'
     calls_backward = True          # FAB's gradients (fab_pt.py) come from backward()
+    gradient_in_ball = True
 
     def __init__(self, model: nn.Module, eps: float = 8 / 255, norm: str = 'Linf', version: str = 'standard',
                  attacks: Optional[Sequence[str]] = None, seed: int = 0, batch_size: int = 250):
@@ -57,6 +60,15 @@ class AutoAttackAdapter(Attack):
         self.attacks = None if attacks is None else list(attacks)
         self.seed = seed
         self.batch_size = batch_size
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument('--autoattack-version', default='standard', choices=[v for v in VERSIONS if v != 'custom'],
+                            help='standard (default), plus or rand')
+
+    @classmethod
+    def options_from_args(cls, args: argparse.Namespace, context: AttackContext) -> dict:
+        return dict(version=args.autoattack_version, seed=context.seed)
 
     def perturb(self, images: Tensor, labels: Tensor) -> Tensor:
         adversary = AutoAttack(self.model, norm=self.norm, eps=self.eps, version=self.version,

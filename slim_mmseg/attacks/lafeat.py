@@ -23,7 +23,9 @@ Example::
     heads = load_or_train_heads(model, RESNET18_LAYERS, train_images, 'heads.pth', sha)
     adversarial = LAFEAT(model, heads, layer='backbone.layer4.0')(images, labels)
 """
+import argparse
 import math
+from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -31,8 +33,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..core import capture_output, resolve_module
-from .base import Attack, predicted_correct
-from .lafeat_heads import LAFEATHeads
+from .base import ATTACKS, Attack, AttackContext, predicted_correct
+from .lafeat_heads import LAFEATHeads, default_lafeat_layers, load_or_train_heads
 
 # arange(0, 1, 0.1) from the middle outwards (lafeat ``attack.py``: ``betas``).
 BETAS = (0.4, 0.5, 0.3, 0.6, 0.2, 0.7, 0.1, 0.8, 0.0, 0.9)
@@ -43,6 +45,7 @@ def margin(logits: Tensor) -> Tensor:
     return (top2[:, :1] - top2[:, 1:]).clamp_min(1e-12)
 
 
+@ATTACKS.register('lafeat')
 class LAFEAT(Attack):
     """Args:
         model: (N, C, H, W) images in [0, 1] -> (N, K) logits; frozen.
@@ -54,6 +57,7 @@ class LAFEAT(Attack):
         momentum: ``a`` of the update (default 0.75).
     """
     name = 'lafeat'
+    gradient_in_ball = True
 
     def __init__(self, model: nn.Module, heads: LAFEATHeads, layer: Optional[str] = None, eps: float = 8 / 255,
                  steps: int = 100, betas: Sequence[float] = BETAS, momentum: float = 0.75):
@@ -62,6 +66,29 @@ class LAFEAT(Attack):
         self.head = heads.head(self.layer)
         self.module = resolve_module(model, self.layer, role='LAFEAT layer')
         self.steps, self.betas, self.momentum = steps, tuple(betas), momentum
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument('--lafeat-layers', nargs='+', help='modules of the heads; the last one is attacked '
+                            '(default for ResNet-18: backbone.layer3.1 backbone.layer4.0)')
+        parser.add_argument('--lafeat-steps', type=int, default=100, help='iterations per beta (lafeat: 100)')
+        parser.add_argument('--lafeat-train-samples', type=int, default=5000, help='training images for the heads')
+        parser.add_argument('--lafeat-epochs', type=int, default=50, help='head training epochs (lafeat: 50)')
+
+    @classmethod
+    def options_from_args(cls, args: argparse.Namespace, context: AttackContext) -> dict:
+        """Heads trained on the first ``--lafeat-train-samples`` training images (the model's own
+        predictions), cached per checkpoint in ``WORK_DIR/lafeat_heads/``."""
+        layers = args.lafeat_layers or default_lafeat_layers(context.model)
+        if layers is None:
+            raise ValueError('lafeat: this model has no default head placement; give --lafeat-layers '
+                             '(module names, e.g. backbone.layer1 backbone.layer2; the last is attacked)')
+        cache = (Path(context.work_dir) / 'lafeat_heads' /
+                 f'{Path(context.checkpoint).stem}-{context.checkpoint_sha256[:12]}.pth')
+        heads = load_or_train_heads(context.model, layers, context.train_images(args.lafeat_train_samples),
+                                    str(cache), context.checkpoint_sha256, epochs=args.lafeat_epochs,
+                                    seed=context.seed, progress=True)
+        return dict(heads=heads, steps=args.lafeat_steps)
 
     def perturb(self, images: Tensor, labels: Tensor) -> Tensor:
         adversarial = images.clone()
@@ -80,7 +107,8 @@ class LAFEAT(Attack):
         adversarial = adversarial.detach().requires_grad_()
         with torch.enable_grad(), capture_output(self.module) as captured:
             logits = self.model(adversarial)
-            head_logits = self.head(captured.feature)
+            # Heads are loaded on the CPU (lafeat_heads.load_heads): they run where the features are.
+            head_logits = self.head.to(captured.feature.device)(captured.feature)
             correct = logits.argmax(dim=1) == labels
             mask = (correct & (head_logits.argmax(dim=1) == labels)).float().unsqueeze(1)
             mixed = beta * mask * head_logits / margin(head_logits) + (1 - beta * mask) * logits / margin(logits)

@@ -77,7 +77,8 @@ class LAFEATHeads(nn.Module):
 
 def load_heads(cache_file: str) -> LAFEATHeads:
     """Heads saved by :func:`load_or_train_heads` (layers and feature shapes stored with them), e.g. for a config's
-    robust test loop; the file's key says which checkpoint they were trained for."""
+    robust test loop; the file's key says which checkpoint they were trained for. They are loaded on
+    the CPU whatever device saved them; :class:`~.lafeat.LAFEAT` runs them on its features' device."""
     stored = torch.load(cache_file, map_location='cpu', weights_only=True)
     heads = LAFEATHeads(stored['key']['layers'], stored['shapes'], num_classes=stored['num_classes'])
     heads.load_state_dict(stored['state_dict'])
@@ -101,6 +102,7 @@ def train_lafeat_heads(model: nn.Module, heads: LAFEATHeads, images: Tensor, epo
     features = frozen_features(model, heads.layers, images)
     with torch.no_grad(), evaluation_mode(model):
         targets = model(images).argmax(dim=1)
+    heads.to(features[0].device)
     optimizer = torch.optim.Adam(heads.parameters(), lr=lr, weight_decay=0)
     generator = torch.Generator().manual_seed(seed)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs, eta_min=min_lr)
@@ -125,6 +127,7 @@ def train_lafeat_heads(model: nn.Module, heads: LAFEATHeads, images: Tensor, epo
 def head_agreement(model: nn.Module, heads: LAFEATHeads, images: Tensor) -> List[float]:
     """Per head: the fraction of ``images`` on which it predicts what the model predicts."""
     features = frozen_features(model, heads.layers, images)
+    heads.to(features[0].device)
     with torch.no_grad(), evaluation_mode(model):
         predictions = model(images).argmax(dim=1)
         return [float((head(f).argmax(dim=1) == predictions).float().mean()) for head, f in zip(heads.heads, features)]

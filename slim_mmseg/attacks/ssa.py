@@ -26,12 +26,15 @@ Example::
 
     adversarial = SSA(model, feature_layer='pool', lambda_lf=0.0)(images, labels)
 """
+import argparse
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..core import capture_output, resolve_module
-from .base import Attack, predicted_correct
+from .base import ATTACKS, Attack, AttackContext, predicted_correct
 from .haar import haar_low_frequency
 
 TANH_EPS = 3e-7   # keeps atanh finite at pixels equal to 0 or 1 (ssah_attack.py)
@@ -42,6 +45,7 @@ def pooled(feature: Tensor) -> Tensor:
     return feature.flatten(2).mean(dim=2) if feature.dim() > 2 else feature
 
 
+@ATTACKS.register('ssa')
 class SSA(Attack):
     """Args:
         model: (N, C, H, W) images in [0, 1] -> logits.
@@ -51,12 +55,28 @@ class SSA(Attack):
         steps, lr, margin, alpha: see the module docstring (defaults 150, 0.001, 0.2, 1).
     """
     name = 'ssa'
+    uses_eps = False               # no norm ball: the perturbation's size is an outcome
 
     def __init__(self, model: nn.Module, feature_layer: str, lambda_lf: float = 0.0, steps: int = 150,
                  lr: float = 1e-3, margin: float = 0.2, alpha: float = 1.0):
         super().__init__(model, eps=None)
         self.module = resolve_module(model, feature_layer, role='SSA feature layer')
         self.lambda_lf, self.steps, self.lr, self.margin, self.alpha = lambda_lf, steps, lr, margin, alpha
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument('--ssa-feature-layer', default='pool', help='module whose output is the SSA feature')
+        parser.add_argument('--ssa-steps', type=int, default=150, help='Adam steps of SSA (reference: 150)')
+        parser.add_argument('--ssa-batch-size', type=int, help='SSA batch (negatives come from the batch); '
+                            'default: --batch-size')
+
+    @classmethod
+    def options_from_args(cls, args: argparse.Namespace, context: AttackContext) -> dict:
+        return dict(feature_layer=args.ssa_feature_layer, steps=args.ssa_steps)
+
+    @classmethod
+    def batch_size_from_args(cls, args: argparse.Namespace) -> Optional[int]:
+        return args.ssa_batch_size
 
     def feature(self, images: Tensor) -> Tensor:
         with capture_output(self.module) as captured:
@@ -96,3 +116,12 @@ class SSA(Attack):
                 latent.grad, = torch.autograd.grad(cost, latent)
             optimizer.step()
         return ((torch.tanh(latent) + 1) / 2).detach()
+
+
+@ATTACKS.register('ssah')
+class SSAH(SSA):
+    """SSA with the low-frequency term: ``lambda_lf = 0.1``, the repository's SSAH (same options)."""
+    name = 'ssah'
+
+    def __init__(self, model: nn.Module, feature_layer: str, lambda_lf: float = 0.1, **options):
+        super().__init__(model, feature_layer, lambda_lf=lambda_lf, **options)

@@ -86,3 +86,13 @@ def test_real_model_layers_perturbation_and_bad_inputs():
         clustering_accuracy(model, ['backbone.layer3'], [(images, labels)], [(images, labels)], 3)
     with pytest.raises(ValueError, match='needs a classifier'):
         clustering_accuracy(model, layers, [(images, labels[:, None, None].expand(12, 2, 2))], [], 3)
+
+
+@pytest.mark.cuda
+def test_counters_follow_cuda_batches():
+    means, features, labels = separable()
+    _, test_features, test_labels = separable(seed=1)
+    model = FeatureClassifier(means).cuda()
+    accuracy = clustering_accuracy(model, ['features'], [(features.cuda(), labels.cuda())],
+                                   [(test_features.cuda(), test_labels.cuda())], 4)
+    assert accuracy == {'features': 1.0}

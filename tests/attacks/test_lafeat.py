@@ -96,3 +96,19 @@ def test_resnet18_default_placement_builds_heads_on_32x32_inputs():
     assert heads.shapes == [(32, 8, 8), (64, 4, 4)]
     adversarial = LAFEAT(model, heads, steps=2, betas=(0.5,))(torch.rand(4, 3, 32, 32), torch.arange(4))
     assert adversarial.shape == (4, 3, 32, 32)
+
+
+@pytest.mark.cuda
+def test_heads_loaded_on_the_cpu_attack_a_model_on_cuda(digits_and_heads, tmp_path):
+    import copy
+    model, train, test, _, _ = digits_and_heads
+    cache = tmp_path / 'heads.pth'
+    cuda_model = copy.deepcopy(model).cuda()
+    load_or_train_heads(cuda_model, LAYERS, train[0][:200].cuda(), str(cache), 'sha', epochs=2)
+    heads = load_heads(str(cache))
+    assert next(heads.parameters()).device.type == 'cpu'
+    images, labels = test[0][:32].cuda(), test[1][:32].cuda()
+    adversarial = LAFEAT(cuda_model, heads, eps=32 / 255, steps=3, betas=(0.5,))(images, labels)
+    assert adversarial.device.type == 'cuda' and next(heads.parameters()).device.type == 'cuda'
+    assert (adversarial - images).abs().max() <= 32 / 255 + 1e-6
+    assert len(head_agreement(cuda_model, heads, images)) == len(LAYERS)   # the heads run on cuda features

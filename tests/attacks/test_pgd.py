@@ -1,4 +1,6 @@
 """PGD-n: equal to torchattacks' PGD, strong on an undefended model, seeded, budget checked."""
+import copy
+
 import pytest
 import torch
 import torchattacks
@@ -52,3 +54,27 @@ def test_random_start_is_seeded(digits):
 def test_budget_in_wrong_units_is_refused(eps, digits):
     with pytest.raises(ValueError, match='8/255|>= 0'):
         build_attack('pgd20', digits[0], eps=eps)
+
+
+def test_random_start_comes_from_a_cpu_generator_whatever_the_device(digits, monkeypatch):
+    import slim_mmseg.attacks.pgd as pgd_module
+    generators = []
+    original = pgd_module.ascend
+    monkeypatch.setattr(pgd_module, 'ascend', lambda *args, generator, **kwargs:
+                        generators.append(generator) or original(*args, generator=generator, **kwargs))
+    model, _, test = digits
+    PGD(model, steps=1, seed=3)(test[0][:4], test[1][:4])
+    assert generators[0].device == torch.device('cpu') and generators[0].initial_seed() == 3
+
+
+@pytest.mark.cuda
+def test_cuda_random_start_equals_the_cpu_one(digits):
+    model, _, test = digits
+    images, labels = test[0][:16], test[1][:16]
+    cpu_start = PGD(model, eps=8 / 255, steps=1, step_size=0.0, seed=5)(images, labels)
+    cuda_model = copy.deepcopy(model).cuda()
+    cuda_start = PGD(cuda_model, eps=8 / 255, steps=1, step_size=0.0, seed=5)(images.cuda(), labels.cuda())
+    assert cuda_start.device.type == 'cuda'
+    assert torch.equal(cuda_start.cpu(), cpu_start) and not torch.equal(cpu_start, images)
+    attacked = PGD(cuda_model, eps=32 / 255, steps=5, step_size=8 / 255, seed=5)(images.cuda(), labels.cuda())
+    assert attacked.device.type == 'cuda' and (attacked.cpu() - images).abs().max() <= 32 / 255 + 1e-6

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,8 @@ def test_benchmark_prints_every_variant_and_ratio(monkeypatch, capsys, tmp_path)
                       "in_channels=4))\n")
     monkeypatch.setattr(sys, 'argv', ['benchmark', str(config), '--batch-size', '2', '--rounds', '1',
                                       '--warmup', '0', '--memory-steps', '1', '--image-size', '28',
-                                      '--channels', '1', '--epoch-steps', '1', '--epoch-samples', '60000'])
+                                      '--channels', '1', '--epoch-steps', '1', '--epoch-samples', '60000',
+                                      '--device', 'cpu'])
     monkeypatch.setattr(tool, 'epoch_time', lambda cfg, steps, samples, *rest: (0.5, 0.5 * samples / 128, 128))
     tool.main()
     output = capsys.readouterr().out
@@ -44,7 +46,7 @@ def test_epoch_time_extrapolates_the_configs_own_step():
     tool = load_tool()
     cfg = Config.fromfile(FASHION_CONFIG)
     cfg.train_dataloader.batch_size = 4
-    per_step, per_epoch, batch_size = tool.epoch_time(cfg, 1, 10, 1, 28, 10)
+    per_step, per_epoch, batch_size = tool.epoch_time(cfg, 1, 10, 1, 28, 10, torch.device('cpu'))
     assert batch_size == 4 and per_epoch == pytest.approx(3 * per_step)  # ceil(10 / 4) steps
 
 

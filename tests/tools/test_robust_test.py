@@ -72,13 +72,13 @@ def test_every_attack_end_to_end_writes_table_and_json(tiny_classifier, tool, tm
     output = tool('robust_test.py', config, checkpoint, '--attacks', 'clean', 'pgd20', 'autoattack', 'lafeat',
                   'ssa', 'ssah', '--eps', '64/255', '--num-samples', '12', '--batch-size', '6', '--work-dir', work_dir,
                   '--lafeat-layers', 'backbone.layer1', 'backbone.layer2', '--lafeat-train-samples', '16',
-                  '--lafeat-epochs', '2', '--lafeat-steps', '2', '--ssa-steps', '3')
+                  '--lafeat-epochs', '2', '--lafeat-steps', '2', '--ssa-steps', '3', '--device', 'cpu')
     table = output[output.index('attack        accuracy'):].splitlines()
     assert [line.split()[0] for line in table[1:8]] == ['clean', 'pgd20', 'autoattack', 'lafeat', 'ssa', 'ssah',
                                                         'worst_case']
     record = json.loads(next(work_dir.glob('robust_test_*.json')).read_text())
     summary, per_sample = record['summary'], record['per_sample_correct']
-    assert record['eps'] == pytest.approx(64 / 255) and record['attacks'][0] == 'clean'
+    assert record['eps'] == pytest.approx(64 / 255) and record['attacks'][0] == 'clean' and record['device'] == 'cpu'
     # A budget that breaks the memorised model at once keeps AutoAttack's later attacks short.
     assert summary['clean']['accuracy'] == 100 and summary['pgd20']['accuracy'] == 0
     assert all(row['samples'] == 12 for row in summary.values())
@@ -119,7 +119,7 @@ def test_checkpoint_with_code_is_refused(tiny_classifier, tmp_path):
 
 @pytest.mark.parametrize('args, error, message', [
     (['--eps', '8'], ValueError, 'not 8'),
-    (['--attacks', 'clean', 'fgsm'], KeyError, 'valid attacks: clean, pgd20'),
+    (['--attacks', 'clean', 'fgsm'], KeyError, 'registered attacks: autoattack, clean, lafeat, pgd20, ssa, ssah'),
     (['--attacks', 'lafeat', '--num-samples', '2'], ValueError, 'give --lafeat-layers'),
 ])
 def test_bad_input(tiny_classifier, tmp_path, args, error, message):
@@ -138,9 +138,37 @@ def test_segmentor_pgd_through_the_robust_test_loop(tiny_config_file, tmp_path):
     torch.save(dict(state_dict=MODELS.build(Config.fromfile(str(config)).model).state_dict()), tmp_path / 'seg.pth')
     tool_module = load_tool()
     record = tool_module.main([str(config), str(tmp_path / 'seg.pth'), '--attacks', 'clean', 'pgd2',
-                               '--work-dir', str(tmp_path / 'w')])
+                               '--work-dir', str(tmp_path / 'w'), '--device', 'cpu'])
+    assert record['device'] == 'cpu'
     assert {'clean/mIoU', 'clean/aAcc', 'pgd2/mIoU', 'pgd2/aAcc'} <= set(record['metrics'])
     assert json.loads(next((tmp_path / 'w').glob('robust_test_*.json')).read_text())['metrics'] == record['metrics']
     with pytest.raises(ValueError, match=r"\['autoattack'\] are classification only"):
         tool_module.main([str(config), str(tmp_path / 'seg.pth'), '--attacks', 'clean', 'autoattack',
                           '--work-dir', str(tmp_path / 'w')])
+
+
+@pytest.mark.cuda
+def test_classifier_attacks_run_on_cuda(tiny_classifier, tmp_path):
+    config, checkpoint = tiny_classifier
+    torch.cuda.reset_peak_memory_stats()
+    record = load_tool().main([str(config), str(checkpoint), '--attacks', 'clean', 'pgd20', 'autoattack', 'lafeat',
+                               'ssa', '--eps', '64/255', '--num-samples', '12', '--batch-size', '6',
+                               '--lafeat-layers', 'backbone.layer1', 'backbone.layer2', '--lafeat-train-samples', '16',
+                               '--lafeat-epochs', '2', '--lafeat-steps', '2', '--ssa-steps', '3', '--device', 'cuda',
+                               '--work-dir', str(tmp_path / 'w')])
+    assert record['device'] == 'cuda' and torch.cuda.max_memory_allocated() > 0
+    assert record['summary']['clean']['accuracy'] == 100 and record['summary']['pgd20']['accuracy'] == 0
+
+
+@pytest.mark.cuda
+def test_segmentor_pgd_runs_on_cuda(tiny_config_file, tmp_path):
+    import slim_mmseg.openmmlab  # noqa: F401
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+    config = tiny_config_file()
+    init_default_scope('mmseg')
+    torch.save(dict(state_dict=MODELS.build(Config.fromfile(str(config)).model).state_dict()), tmp_path / 'seg.pth')
+    torch.cuda.reset_peak_memory_stats()
+    record = load_tool().main([str(config), str(tmp_path / 'seg.pth'), '--attacks', 'clean', 'pgd2',
+                               '--work-dir', str(tmp_path / 'w'), '--device', 'cuda'])
+    assert record['device'] == 'cuda' and torch.cuda.max_memory_allocated() > 0 and 'pgd2/mIoU' in record['metrics']

@@ -85,3 +85,60 @@ def test_resume_argument_resolution(tmp_path):
 
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         train_tool.configure_resume(cfg, str(tmp_path / 'missing.pth'))
+
+
+@pytest.mark.parametrize('device, bf16, requested, expected', [
+    ('cpu', False, 'auto', 'bfloat16'),
+    ('cpu', False, 'bfloat16', 'bfloat16'),
+    ('cuda', True, 'auto', 'bfloat16'),
+    ('cuda', False, 'auto', 'float16'),
+    ('cuda', True, 'float16', 'float16'),
+])
+def test_amp_dtype_is_bfloat16_where_supported_else_float16(monkeypatch, device, bf16, requested, expected):
+    train_tool = load_train_tool()
+    monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: bf16)
+    assert train_tool.amp_dtype(requested, device) == expected
+
+
+def test_amp_dtype_the_device_cannot_train_with_is_refused_with_the_alternative(monkeypatch):
+    train_tool = load_train_tool()
+    monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: False)
+    with pytest.raises(ValueError, match='use --amp-dtype bfloat16'):
+        train_tool.amp_dtype('float16', 'cpu')
+    with pytest.raises(ValueError, match='use --amp-dtype float16'):
+        train_tool.amp_dtype('bfloat16', 'cuda')
+
+
+def test_amp_on_a_gpu_builds_amp_optim_wrapper_with_the_chosen_dtype_and_logs_it(monkeypatch):
+    train_tool = load_train_tool()
+    logged = []
+    monkeypatch.setattr(train_tool, 'print_log', lambda message, **kwargs: logged.append(message))
+    monkeypatch.setattr(train_tool, 'get_device', lambda: 'cuda')
+    monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: True)
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))))
+    assert train_tool.enable_amp(cfg) == 'bfloat16'
+    assert (cfg.optim_wrapper.type, cfg.optim_wrapper.dtype, cfg.optim_wrapper.loss_scale) == \
+        ('AmpOptimWrapper', 'bfloat16', 'dynamic')
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))))
+    assert train_tool.enable_amp(cfg, 'float16') == 'float16' and cfg.optim_wrapper.dtype == 'float16'
+    assert logged == ['--amp: bfloat16 autocast on cuda (AmpOptimWrapper, --amp-dtype auto)',
+                      '--amp: float16 autocast on cuda (AmpOptimWrapper, --amp-dtype float16)']
+
+
+def test_amp_run_logs_its_dtype(tiny_training_run):
+    assert '--amp: bfloat16 autocast on cpu (CPUBF16AutocastOptimWrapper, --amp-dtype auto)' in tiny_training_run.output
+
+
+def test_amp_dtype_without_amp_is_refused(tmp_path):
+    train_tool = load_train_tool()
+    with pytest.raises(ValueError, match='pass --amp too'):
+        train_tool.main([str(REPO_ROOT / 'configs/demo/erm_deeplabv3_r18hw_synthstreets.py'), '--amp-dtype',
+                         'float16', '--work-dir', str(tmp_path)])
+
+
+def test_amp_dtype_parses_and_defaults_to_auto():
+    train_tool = load_train_tool()
+    assert train_tool.parse_args(['config.py', '--amp']).amp_dtype == 'auto'
+    assert train_tool.parse_args(['config.py', '--amp', '--amp-dtype', 'bfloat16']).amp_dtype == 'bfloat16'
+    with pytest.raises(SystemExit):
+        train_tool.parse_args(['config.py', '--amp', '--amp-dtype', 'half'])

@@ -34,7 +34,7 @@ class AnalysisRun:
         asks for the next one, counts as that model's cost."""
         for config, checkpoint, label in tqdm(self.pairs, desc='models'):
             with self.clock.measure(label):
-                loaded = load_model(config, checkpoint, label)
+                loaded = load_model(config, checkpoint, label, self.args.device)
                 self.loaded.append(loaded)
                 yield loaded
 

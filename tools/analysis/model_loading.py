@@ -14,7 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO_ROOT)
@@ -30,11 +30,10 @@ from mmseg.registry import MODELS  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401  (registers the project's models and datasets)
+from slim_mmseg.models import StyleAugmented, network_of  # noqa: E402
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 
 Batch = Tuple[Tensor, Tensor]
-# Wrappers whose trained network is their ``model`` attribute (training-time augmentation only).
-WRAPPER_TYPES = ('SLIMAdvStyle', 'StyleAugmented')
-
 
 class PixelSpaceModel(nn.Module):
     """An mmengine classifier or mmseg segmentor as a plain ``images in [0, 1] -> logits`` module.
@@ -91,11 +90,9 @@ def trained_network(cfg: Config) -> nn.Module:
 def unwrapped(model: nn.Module) -> nn.Module:
     """A wrapper's trained network, with the hooks of its style modules removed (they are identity
     in evaluation, but an analysis that switches the network to training mode must not run them)."""
-    if type(model).__name__ not in WRAPPER_TYPES:
-        return model
-    if getattr(model, 'augmentation', None) is not None:
+    if isinstance(model, StyleAugmented) and model.augmentation is not None:
         model.augmentation.remove_hooks()
-    return model.model
+    return network_of(model)
 
 
 def checkpoint_state(checkpoint: str) -> Dict[str, Tensor]:
@@ -173,7 +170,9 @@ def asa_settings(loaded: 'LoadedModel', positions: Optional[Sequence[str]] = Non
     return dict(positions=list(placement.positions['ASA']), control_factors=None)
 
 
-def load_model(config: str, checkpoint: str, label: str) -> LoadedModel:
+def load_model(config: str, checkpoint: str, label: str, device: Union[str, torch.device] = 'cpu') -> LoadedModel:
+    """The checkpoint's network on ``device``, as a :class:`PixelSpaceModel` in evaluation mode;
+    the batches of :func:`labelled_batches` come out on the same device."""
     init_default_scope('mmseg')
     cfg = Config.fromfile(config)
     built = MODELS.build(cfg.model)
@@ -181,12 +180,14 @@ def load_model(config: str, checkpoint: str, label: str) -> LoadedModel:
     asa_control_factors = learned_asa_factors(built, state, config, checkpoint)
     network = unwrapped(built)
     load_weights(network, network_weights(state), config, checkpoint)
+    # BaseModel.to also points the data preprocessor (which moves the batches) at the device.
+    network.to(device)
     preprocessor = network.data_preprocessor
     if getattr(preprocessor, '_enable_normalize', False):
         mean, std = preprocessor.mean, preprocessor.std
     else:
         mean, std = torch.zeros(3), torch.ones(3)
-    model = PixelSpaceModel(network, mean, std).eval()
+    model = PixelSpaceModel(network, mean, std).to(device).eval()
     return LoadedModel(label, config, checkpoint, cfg, model, asa_control_factors)
 
 
@@ -267,6 +268,7 @@ def common_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--domain', help='only images of this domain (metainfo "domain"), e.g. source')
+    add_device_argument(parser)
     return parser
 
 

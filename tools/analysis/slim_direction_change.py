@@ -1,7 +1,7 @@
 """How often SLIM's term flips the adversary's step direction, per candidate layer and loss.
 
     python tools/analysis/slim_direction_change.py CONFIG CHECKPOINT [--batches 4] [--seed 0]
-        [--weights -1 1] [--json OUT]
+        [--weights -1 1] [--json OUT] [--device cuda]
 
 CONFIG is a SLIM-AdvStyle config (its adversary positions, random start and SLIM candidates are
 used); CHECKPOINT any checkpoint of the same segmentor (an ERM or AdvStyle one too). For
@@ -28,6 +28,7 @@ from mmseg.registry import MODELS  # noqa: E402
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.analysis import sign_flip_rates  # noqa: E402
 from slim_mmseg.core.adversarial_style import DEFAULT_SLIM_RANDOM_START  # noqa: E402
+from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -39,6 +40,7 @@ def parse_args(argv=None):
     parser.add_argument('--weights', type=float, nargs='+', default=[-1.0, 1.0],
                         help='SLIM weights lambda to test (the sampler draws from lambda_range)')
     parser.add_argument('--json', help='also write the per-batch records here')
+    add_device_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -61,7 +63,7 @@ def main(argv=None):
     set_random_seed(args.seed)  # the train pipeline's random crops and flips, too
     wrapper = MODELS.build(cfg.model)
     wrapper.model.load_state_dict(segmentor_weights(args.checkpoint))
-    wrapper.train()
+    wrapper.to(args.device).train()
     adversary = cfg.model.get('adversary', {})
     random_start = adversary.get('random_start') or DEFAULT_SLIM_RANDOM_START
     loader = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=0, persistent_workers=False),
@@ -90,7 +92,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, 'w') as out:
             json.dump(dict(config=args.config, checkpoint=args.checkpoint, random_start=random_start,
-                           records=records), out, indent=2)
+                           device=str(args.device), records=records), out, indent=2)
 
 
 if __name__ == '__main__':

@@ -6,6 +6,7 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type='CIFAR10Dataset', data_root=cifar10_root, split='train',
                  pipeline=[dict(type='PackClsInputs')]))
@@ -13,6 +14,7 @@ test_dataloader = dict(
     batch_size=500,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='CIFAR10Dataset', data_root=cifar10_root, split='test',
                  pipeline=[dict(type='PackClsInputs')]))

@@ -14,6 +14,7 @@ train_dataloader = dict(
     batch_size=128,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type='CIFAR10Dataset', data_root=cifar10_root, split='train',
                  pipeline=train_pipeline))
@@ -21,6 +22,7 @@ val_dataloader = dict(
     batch_size=500,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='CIFAR10Dataset', data_root=cifar10_root, split='test',
                  pipeline=test_pipeline))
@@ -28,6 +30,7 @@ test_dataloader = dict(
     batch_size=500,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='ConcatDataset',

@@ -73,12 +73,14 @@ train_dataloader = dict(
     batch_size=4,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=gta5_train)
 val_dataloader = dict(
     batch_size=1,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=gta5_val)
 # Target sizes differ (and vary within Mapillary), so targets are tested one image per batch.
@@ -86,6 +88,7 @@ test_dataloader = dict(
     batch_size=1,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     # MultiDomainDataset: a ConcatDataset that also carries the single-image pipeline mmseg's
     # MMSegInferencer reads from test_dataloader.dataset.pipeline.
