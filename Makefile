@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_CONFIG ?= configs/demo/asa-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: setup demo test benchmark demo-table demo-ablation demo-at
+.PHONY: setup demo test benchmark demo-table demo-ablation demo-at evidence
 
 setup:
 	@bash tools/setup_env.sh
@@ -78,3 +78,12 @@ demo-at: setup
 	    --labels clean PGD-20 \
 	    --rows PGD-AT=smallcnn_pgd-at 'PGD-AT + SLIM=smallcnn_pgd-at_slim' TRADES=smallcnn_trades \
 	           'TRADES + SLIM=smallcnn_trades_slim'
+
+# The pre-registered evidence (docs/evidence.md): Fashion-MNIST adversarial training (short and long
+# schedules) and Fashion-MNIST -> Fashion-MNIST-C, 5 seeds per row, two 1-thread workers; reruns only
+# what is missing (interrupted trainings resume from their last epoch), prints each sweep's wall time,
+# then regenerates every table of docs/evidence.md from the records (docs/evidence_records/).
+EVIDENCE_DIR ?= work_dirs/evidence
+EVIDENCE_WORKERS ?= 2
+evidence: setup
+	WORK_ROOT=$(EVIDENCE_DIR) WORKERS=$(EVIDENCE_WORKERS) PY=$(PY) bash tools/evidence/run.sh

@@ -1,0 +1,3 @@
+# Evidence protocol, short schedule: PGD-AT + SLIM with the term at scale 'balanced'.
+_base_ = ['./at_pgd-at_slim-mean.py']
+model = dict(slim=dict(scale='balanced'))

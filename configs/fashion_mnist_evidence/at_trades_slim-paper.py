@@ -1,0 +1,3 @@
+# Evidence protocol, short schedule: trades + SLIM with the term at scale 'paper'.
+_base_ = ['./at_trades_slim-mean.py']
+model = dict(slim=dict(scale='paper'))

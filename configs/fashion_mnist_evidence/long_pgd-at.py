@@ -1,0 +1,2 @@
+# Evidence protocol, long schedule: PGD-AT.
+_base_ = ['./_long.py']

@@ -1,0 +1,3 @@
+# Evidence protocol, long schedule: PGD-AT + SLIM with the term at scale 'paper'.
+_base_ = ['./long_pgd-at_slim-mean.py']
+model = dict(slim=dict(scale='paper'))

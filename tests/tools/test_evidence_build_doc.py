@@ -1,0 +1,60 @@
+"""tools/evidence/build_doc.py: the results region is regenerated from records, verdicts follow the rule."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools' / 'evidence'))
+import build_doc  # noqa: E402
+
+
+def write(path, rows):
+    path.write_text(''.join(json.dumps(dict(name=n, seed=s, metrics=m)) + '\n' for n, s, m in rows))
+
+
+def test_results_region_is_rebuilt_with_tables_missing_rows_and_verdicts(tmp_path):
+    records = tmp_path / 'records'
+    records.mkdir()
+    rows = []
+    for seed in range(5):
+        rows.append(('at_pgd-at', seed, {'clean/accuracy': 80.0 + seed, 'pgd20/accuracy': 60.0 + seed}))
+        # SLIM (mean): PGD-20 +1 +- a little; clean equal on average
+        rows.append(('at_pgd-at_slim-mean', seed, {'clean/accuracy': 80.0 + seed + (0.1 if seed % 2 else -0.1),
+                                                    'pgd20/accuracy': 61.0 + seed + 0.01 * seed}))
+    rows.append(('at_pgd-at_slim-paper', 0, {'clean/accuracy': 1.0, 'pgd20/accuracy': 1.0}))
+    write(records / 'at.jsonl', rows)
+    doc = tmp_path / 'evidence.md'
+    doc.write_text(f'# protocol\nfixed text\n{build_doc.BEGIN}\nold\n{build_doc.END}\ntail\n')
+    build_doc.main(['--records-dir', str(records), '--doc', str(doc)])
+    text = doc.read_text()
+    assert text.startswith('# protocol\nfixed text\n') and text.endswith(f'{build_doc.END}\ntail\n')
+    assert 'old' not in text
+    assert '| PGD-AT | 82.00 ± 1.58 | 62.00 ± 1.58 | 5 |' in text
+    assert 'Not run yet: natural' in text
+    assert 'PGD-AT + SLIM (mean) vs PGD-AT, PGD-20: +1.02' in text and 'SLIM beats its base' in text
+    assert 'PGD-AT + SLIM (mean) vs PGD-AT, clean: -0.02 [-0.16, +0.12]' in text and 'no difference shown' in text
+    assert 'PGD-AT + SLIM (paper) vs PGD-AT, PGD-20: incomplete (1 of 5 paired seeds)' in text
+    assert 'No records yet.' in text  # the long schedule and DG tables
+
+
+def test_a_document_without_one_results_region_is_refused():
+    with pytest.raises(ValueError, match='results:begin'):
+        build_doc.replace_results('no markers', 'x')
+
+
+def test_attack_control_matches_the_weakest_slim_attack(tmp_path):
+    import attack_control
+    losses = {'at_pgd-at_slim-mean': 0.9, 'at_pgd-at_slim-paper': 0.7, 'at_pgd-at_slim-balanced': 0.8,
+              'at_pgd-at_step0.0125': 0.85, 'at_pgd-at_step0.00625': 0.72, 'at_pgd-at_step0.003125': 0.5}
+    assert attack_control.choose(losses) == 'at_pgd-at_step0.00625'
+    assert attack_control.choose({**losses, 'at_pgd-at_slim-paper': None}) is None
+    work_dir = tmp_path / 'run'
+    (work_dir / '20260101_000000' / 'vis_data').mkdir(parents=True)
+    lines = [dict(loss_adv_ce=2.0, epoch=1), dict(loss_adv_ce=1.0, epoch=2), dict(loss_adv_ce=0.5, epoch=2),
+             dict(lr=0.1, epoch=2)]
+    (work_dir / '20260101_000000' / 'vis_data' / 'scalars.json').write_text(
+        ''.join(json.dumps(line) + '\n' for line in lines))
+    assert attack_control.last_epoch_loss(str(work_dir)) is None  # not finished
+    (work_dir / 'train_done').write_text('1\n')
+    assert attack_control.last_epoch_loss(str(work_dir)) == 0.75

@@ -1,0 +1,177 @@
+"""Regenerate the results section of docs/evidence.md from the sweep records.
+
+    python tools/evidence/build_doc.py [--records-dir docs/evidence_records] [--doc docs/evidence.md]
+
+Everything between ``<!-- results:begin -->`` and ``<!-- results:end -->`` is replaced (the
+pre-registered protocol above the markers is never touched). Per table of ``TABLES``: the mean ± std
+table and the paired SLIM − base table of ``tools/make_results_table.py`` (``results_table`` and
+``paired_table``, the functions behind its ``--paired``), then one verdict per pair and headline metric
+by the protocol's decision rule: SLIM beats its base when the paired 95 % interval of the difference
+excludes 0 and lies above it. Rows without records yet are listed as missing; a pair is judged only
+once both rows have the protocol's number of seeds (before that its verdict reads "incomplete").
+"""
+import argparse
+import fnmatch
+import math
+import os.path as osp
+import statistics
+import sys
+from typing import List, Sequence, Tuple
+
+from scipy import stats
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from make_results_table import load_records, paired_table, results_table, values_by_seed  # noqa: E402
+
+BEGIN, END = '<!-- results:begin -->', '<!-- results:end -->'
+PROTOCOL_SEEDS = 5
+FM_C = ['gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_blur', 'motion_blur',
+        'zoom_blur', 'snow', 'fog', 'rain', 'brightness', 'contrast', 'elastic_transform', 'pixelate',
+        'jpeg_compression']
+
+# title, records file (under --records-dir), metric keys, labels, rows (label, run-name glob),
+# pairs (SLIM row, base row), headline metric keys for the verdicts
+TABLES = [
+    dict(title='Adversarial training, short schedule (last checkpoint, all 10,000 test images)',
+         records='at.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
+         rows=[('natural', 'at_natural'), ('PGD-AT', 'at_pgd-at'), ('PGD-CS AT', 'at_pgd-cs-at'),
+               ('TRADES', 'at_trades'), ('MART', 'at_mart'),
+               ('PGD-AT + SLIM (mean)', 'at_pgd-at_slim-mean'),
+               ('PGD-AT + SLIM (paper)', 'at_pgd-at_slim-paper'),
+               ('PGD-AT + SLIM (balanced)', 'at_pgd-at_slim-balanced'),
+               ('TRADES + SLIM (mean)', 'at_trades_slim-mean'),
+               ('TRADES + SLIM (paper)', 'at_trades_slim-paper'),
+               ('TRADES + SLIM (balanced)', 'at_trades_slim-balanced'),
+               ('PGD-AT, step 0.0125', 'at_pgd-at_step0.0125'),
+               ('PGD-AT, step 0.00625', 'at_pgd-at_step0.00625'),
+               ('PGD-AT, step 0.003125', 'at_pgd-at_step0.003125')],
+         pairs=[('PGD-AT + SLIM (mean)', 'PGD-AT'), ('PGD-AT + SLIM (paper)', 'PGD-AT'),
+                ('PGD-AT + SLIM (balanced)', 'PGD-AT'), ('TRADES + SLIM (mean)', 'TRADES'),
+                ('TRADES + SLIM (paper)', 'TRADES'), ('TRADES + SLIM (balanced)', 'TRADES')],
+         headline=['pgd20/accuracy', 'clean/accuracy']),
+    dict(title='Adversarial training, short schedule: stronger attacks on the first 1,000 test images',
+         records='at_robust.jsonl',
+         metrics=['autoattack/accuracy', 'lafeat/accuracy', 'ssa/accuracy', 'worst_case/accuracy'],
+         labels=['AutoAttack', 'LAFEAT', 'SSA', 'worst case'],
+         rows=[('PGD-AT', 'at_pgd-at'), ('TRADES', 'at_trades'),
+               ('PGD-AT + SLIM (mean)', 'at_pgd-at_slim-mean'),
+               ('PGD-AT + SLIM (paper)', 'at_pgd-at_slim-paper'),
+               ('PGD-AT + SLIM (balanced)', 'at_pgd-at_slim-balanced'),
+               ('TRADES + SLIM (mean)', 'at_trades_slim-mean'),
+               ('TRADES + SLIM (paper)', 'at_trades_slim-paper'),
+               ('TRADES + SLIM (balanced)', 'at_trades_slim-balanced')],
+         pairs=[('PGD-AT + SLIM (mean)', 'PGD-AT'), ('PGD-AT + SLIM (paper)', 'PGD-AT'),
+                ('PGD-AT + SLIM (balanced)', 'PGD-AT'), ('TRADES + SLIM (mean)', 'TRADES'),
+                ('TRADES + SLIM (paper)', 'TRADES'), ('TRADES + SLIM (balanced)', 'TRADES')],
+         headline=['worst_case/accuracy', 'autoattack/accuracy']),
+    dict(title='Adversarial training, long schedule (best checkpoint on source-val PGD-20, and last)',
+         records='at_long.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
+         rows=[(f'{label} ({which})', f'{name}@{which}')
+               for label, name in (('PGD-AT', 'long_pgd-at'),
+                                   ('PGD-AT + SLIM (mean)', 'long_pgd-at_slim-mean'),
+                                   ('PGD-AT + SLIM (paper)', 'long_pgd-at_slim-paper'),
+                                   ('PGD-AT + SLIM (balanced)', 'long_pgd-at_slim-balanced'))
+               for which in ('best', 'last')],
+         pairs=[(f'PGD-AT + SLIM ({scale}) ({which})', f'PGD-AT ({which})')
+                for scale in ('mean', 'paper', 'balanced') for which in ('best', 'last')],
+         headline=['pgd20/accuracy', 'clean/accuracy']),
+    dict(title='Fashion-MNIST -> Fashion-MNIST-C (best source-val checkpoint)',
+         records='dg.jsonl',
+         metrics=['clean/accuracy', 'corruption_mean/accuracy'] + [f'{c}/accuracy' for c in FM_C],
+         labels=['clean', 'mean over corruptions'] + FM_C,
+         rows=[('ERM', 'wrn16_1_erm'), ('DSU', 'wrn16_1_dsu'), ('ASA', 'wrn16_1_asa'),
+               ('ASA + SLIM (mean)', 'wrn16_1_asa-slim-mean'),
+               ('ASA + SLIM (paper)', 'wrn16_1_asa-slim-paper'),
+               ('ASA + SLIM (balanced)', 'wrn16_1_asa-slim-balanced')],
+         pairs=[('ASA + SLIM (mean)', 'ASA'), ('ASA + SLIM (paper)', 'ASA'),
+                ('ASA + SLIM (balanced)', 'ASA')],
+         headline=['corruption_mean/accuracy', 'clean/accuracy']),
+]
+
+
+def interval(differences: Sequence[float]) -> Tuple[float, float, float]:
+    mean = statistics.fmean(differences)
+    half = stats.t.ppf(0.975, len(differences) - 1) * statistics.stdev(differences) / math.sqrt(len(differences))
+    return mean, mean - half, mean + half
+
+
+def verdict(records, rows, pair, key, label) -> str:
+    patterns = dict(rows)
+    first, second = pair
+    a = values_by_seed(records, first, patterns[first], key)
+    b = values_by_seed(records, second, patterns[second], key)
+    seeds = sorted(set(a) & set(b))
+    if len(seeds) < PROTOCOL_SEEDS:
+        return f'- {first} vs {second}, {label}: incomplete ({len(seeds)} of {PROTOCOL_SEEDS} paired seeds)'
+    mean, low, high = interval([a[s] - b[s] for s in seeds])
+    if low > 0:
+        outcome = 'SLIM beats its base'
+    elif high < 0:
+        outcome = 'SLIM is worse than its base'
+    else:
+        outcome = 'no difference shown (the interval contains 0)'
+    return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(seeds)} seeds: {outcome}'
+
+
+def has_records(records, pattern) -> bool:
+    return any(fnmatch.fnmatchcase(r['name'], pattern) for r in records)
+
+
+def section(spec: dict, records: List[dict]) -> str:
+    lines = [f"### {spec['title']}", '']
+    present = [(label, pattern) for label, pattern in spec['rows'] if has_records(records, pattern)]
+    missing = [label for label, pattern in spec['rows'] if not has_records(records, pattern)]
+    if not present:
+        return '\n'.join(lines + ['No records yet.', ''])
+    lines += [results_table(records, spec['metrics'], spec['labels'], present), '']
+    if missing:
+        lines += ['Not run yet: ' + ', '.join(missing) + '.', '']
+    labels = dict(zip(spec['metrics'], spec['labels']))
+    patterns = dict(present)
+    pairs = [(first, second) for first, second in spec['pairs'] if first in patterns and second in patterns
+             and {r['seed'] for r in records if fnmatch.fnmatchcase(r['name'], patterns[first])}
+             & {r['seed'] for r in records if fnmatch.fnmatchcase(r['name'], patterns[second])}]
+    if pairs:
+        lines += [paired_table(records, spec['metrics'], present, pairs, spec['labels']), '']
+        lines += ['Verdicts (decision rule: the paired 95 % interval excludes 0):', '']
+        lines += [verdict(records, present, pair, key, labels[key]) for pair in pairs for key in spec['headline']]
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def build(records_dir: str) -> str:
+    parts = []
+    for spec in TABLES:
+        path = osp.join(records_dir, spec['records'])
+        records = load_records([path]) if osp.isfile(path) else []
+        parts.append(section(spec, records))
+    return '\n'.join(parts)
+
+
+def replace_results(doc: str, results: str) -> str:
+    if doc.count(BEGIN) != 1 or doc.count(END) != 1 or doc.index(BEGIN) > doc.index(END):
+        raise ValueError(f'the document needs exactly one {BEGIN} ... {END} region')
+    head, rest = doc.split(BEGIN)
+    _, tail = rest.split(END)
+    return f'{head}{BEGIN}\n{results}\n{END}{tail}'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--records-dir', default='docs/evidence_records')
+    parser.add_argument('--doc', default='docs/evidence.md')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    with open(args.doc) as f:
+        doc = f.read()
+    results = build(args.records_dir)
+    with open(args.doc, 'w') as f:
+        f.write(replace_results(doc, results))
+    print(results)
+
+
+if __name__ == '__main__':
+    main()
