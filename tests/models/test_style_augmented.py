@@ -16,25 +16,12 @@ from seg_batch import random_seg_batch
 from slim_mmseg.core.style_modules import ASA, DSU, MixStyle, PermutedAdaIN
 from slim_mmseg.models import SLIMDistributedDataParallel
 from state_dump_hook import load_state_dump
+from tiny_deeplab import PREPROCESSOR, deeplab_cfg
 
 register_all_modules(init_default_scope=True)
 
-NORM = dict(type='BN', requires_grad=True)
-PREPROCESSOR = dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                    bgr_to_rgb=True, pad_val=0, seg_pad_val=255, size=(32, 32))
 POSITIONS = ['backbone.layer1', 'backbone.layer2']
 LAYERS = ['backbone.layer2', 'backbone.layer3', 'backbone.layer4']
-
-
-def deeplab_cfg():
-    return dict(
-        type='EncoderDecoder', data_preprocessor=PREPROCESSOR,
-        backbone=dict(type='ResNetV1c', depth=18, base_channels=8, stem_channels=8, out_indices=(0, 1, 2, 3),
-                      dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1), norm_cfg=NORM, contract_dilation=True),
-        decode_head=dict(type='ASPPHead', in_channels=64, in_index=3, channels=16, dilations=(1, 2, 3, 4),
-                         num_classes=4, norm_cfg=NORM, align_corners=False, dropout_ratio=0.0,
-                         loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-        train_cfg=dict(), test_cfg=dict(mode='whole'))
 
 
 def wrapper_cfg(type='ASA', slim=True, **augmentation):
