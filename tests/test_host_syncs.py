@@ -43,6 +43,8 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 import slim_mmseg.openmmlab  # noqa: F401  (registration)
 from seg_batch import random_seg_batch
+from tiny_classifier import classifier_cfg
+from tiny_deeplab import deeplab_cfg
 
 register_all_modules(init_default_scope=True)
 
@@ -131,32 +133,6 @@ def counting_host_reads():
     finally:
         for name, method in originals.items():
             setattr(torch.Tensor, name, method)
-
-
-NORM = dict(type='BN', requires_grad=True)
-
-
-def deeplab_cfg():
-    """A tiny DeepLab v3 (ResNetV1c-18 with 8 base channels, ASPP head; as tests/models/test_style_augmented.py)."""
-    return dict(
-        type='EncoderDecoder',
-        data_preprocessor=dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-                               std=[58.395, 57.12, 57.375], bgr_to_rgb=True, pad_val=0, seg_pad_val=255,
-                               size=(32, 32)),
-        backbone=dict(type='ResNetV1c', depth=18, base_channels=8, stem_channels=8, out_indices=(0, 1, 2, 3),
-                      dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1), norm_cfg=NORM, contract_dilation=True),
-        decode_head=dict(type='ASPPHead', in_channels=64, in_index=3, channels=16, dilations=(1, 2, 3, 4),
-                         num_classes=4, norm_cfg=NORM, align_corners=False, dropout_ratio=0.0,
-                         loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-        train_cfg=dict(), test_cfg=dict(mode='whole'))
-
-
-def classifier_cfg():
-    """A tiny CIFAR ResNet (as tests/models/test_adversarial_training.py)."""
-    return dict(type='ImageClassifier', num_classes=4, in_channels=32,
-                backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
-                data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3),
-                input_mean=[0.5] * 3, input_std=[0.25] * 3)
 
 
 ASA = dict(type='ASA', positions=['backbone.layer1', 'backbone.layer2'], seed=0)

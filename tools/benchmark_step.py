@@ -46,12 +46,11 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.model import revert_sync_batchnorm  # noqa: E402
 from mmengine.optim import OptimWrapper  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.structures import PixelData  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
-from mmseg.structures import SegDataSample  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
+from slim_mmseg.datasets.random_seg_batch import random_seg_batch  # noqa: E402
 from slim_mmseg.engine.device_option import add_device_argument  # noqa: E402
 from slim_mmseg.profiling import TensorMemoryTracker, paired_ratio  # noqa: E402
 
@@ -103,16 +102,7 @@ def build(cfg: Config, variant: str, device: str, placement: str = DEFAULT_PLACE
 
 
 def synthetic_batch(cfg: Config, batch_size: int, num_classes: int) -> dict:
-    height, width = cfg.get('crop_size', (512, 512))
-    g = torch.Generator().manual_seed(0)
-    inputs, samples = [], []
-    for _ in range(batch_size):
-        inputs.append(torch.randint(0, 256, (3, height, width), generator=g, dtype=torch.uint8))
-        sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(0, num_classes, (1, height, width), generator=g))
-        sample.set_metainfo(dict(img_shape=(height, width), ori_shape=(height, width), pad_shape=(height, width)))
-        samples.append(sample)
-    return dict(inputs=inputs, data_samples=samples)
+    return random_seg_batch(batch_size, cfg.get('crop_size', (512, 512)), num_classes, seed=0)
 
 
 def peak_step_memory(model, optim, batch: dict, device, steps: int) -> int:

@@ -1,23 +1,6 @@
 #!/usr/bin/env bash
 # Data-parallel training with torchrun: tools/dist_train.sh CONFIG NPROC [train.py args...]
-# NPROC processes per node (one per GPU; on a CPU-only machine they share the CPU and use gloo).
-# Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT on every node.
+# NPROC processes per node; the environment (NNODES, NODE_RANK, MASTER_ADDR, PORT, PYTHON) is
+# tools/dist_launch.sh's.
 set -euo pipefail
-CONFIG=$1
-NPROC=$2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
-
-PYTHONPATH="$(dirname "$0")/..${PYTHONPATH:+:$PYTHONPATH}" \
-"$PYTHON" -m torch.distributed.run \
-    --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$NPROC" \
-    --master_port="$PORT" \
-    "$(dirname "$0")/train.py" \
-    "$CONFIG" \
-    --launcher pytorch "${@:3}"
+exec bash "$(dirname "$0")/dist_launch.sh" "$2" train.py "$1" --launcher pytorch "${@:3}"

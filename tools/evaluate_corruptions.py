@@ -11,7 +11,6 @@ corruption mIoU (the unweighted mean over all corruption-severity pairs, as City
 ImageNet-C report it). Written: ``<work dir>/corruptions_<checkpoint name>.json``.
 """
 import argparse
-import json
 import math
 import os.path as osp
 import sys
@@ -23,6 +22,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from prettytable import PrettyTable  # noqa: E402
 
+from slim_mmseg.engine import write_report  # noqa: E402
 from slim_mmseg.synthstreets.corruptions import (CLEAN, CORRUPTIONS, LABEL_FOLDER, MANIFEST_NAME,  # noqa: E402
                                                  SEVERITIES, domain_name, image_folder)
 
@@ -120,12 +120,7 @@ def main(argv=None):
     metrics = Runner.from_cfg(cfg).test()
     table = corruption_table(metrics, args.corruptions)
     table.update(config=args.config, checkpoint=args.checkpoint, data_root=args.data_root)
-    print(format_table(table))
-    name = osp.splitext(osp.basename(args.checkpoint))[0]
-    path = osp.join(cfg.work_dir, f'corruptions_{name}.json')
-    with open(path, 'w') as f:
-        json.dump(table, f, indent=2)
-    print(f'Written: {path}')
+    write_report(table, format_table(table), cfg.work_dir, 'corruptions', args.checkpoint)
     return table
 
 

@@ -11,7 +11,6 @@ target, their unweighted mean, and per-class IoU (classes x targets). The same n
 ``<work dir>/targets_<checkpoint name>.json``.
 """
 import argparse
-import json
 import math
 import os
 import os.path as osp
@@ -25,7 +24,7 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from prettytable import PrettyTable  # noqa: E402
 
-from slim_mmseg.engine import prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
+from slim_mmseg.engine import prepare_cpu_distributed, write_report  # noqa: E402  (registers slim_mmseg's adapters)
 
 
 def parse_args(argv=None):
@@ -131,12 +130,7 @@ def main(argv=None):
                          runner.test_dataloader.dataset.metainfo['classes'],
                          cfg.test_evaluator.get('mean_name', 'target_mean'))
     table.update(config=args.config, checkpoint=args.checkpoint)
-    print(format_table(table))
-    name = osp.splitext(osp.basename(args.checkpoint))[0]
-    path = osp.join(cfg.work_dir, f'targets_{name}.json')
-    with open(path, 'w') as f:
-        json.dump(table, f, indent=2)
-    print(f'Written: {path}')
+    write_report(table, format_table(table), cfg.work_dir, 'targets', args.checkpoint)
     return table
 
 

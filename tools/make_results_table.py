@@ -124,24 +124,23 @@ def paired_table(records, metrics, rows, pairs, labels=None, average=None) -> st
     return '\n'.join(lines)
 
 
-def parse_pairs(specs):
+def parse_assignments(specs, option, form):
+    """``A=B`` arguments of ``option`` as ``(A, B)`` pairs; ``form`` is the expected shape the error names."""
     pairs = []
     for spec in specs:
         first, sep, second = spec.partition('=')
         if not sep or not first or not second:
-            raise ValueError(f"--paired takes ROW_A=ROW_B, got '{spec}'")
+            raise ValueError(f"{option} takes {form}, got '{spec}'")
         pairs.append((first, second))
     return pairs
 
 
+def parse_pairs(specs):
+    return parse_assignments(specs, '--paired', 'ROW_A=ROW_B')
+
+
 def parse_rows(specs):
-    rows = []
-    for spec in specs:
-        label, sep, pattern = spec.partition('=')
-        if not sep or not label or not pattern:
-            raise ValueError(f"--rows takes LABEL=GLOB, got '{spec}'")
-        rows.append((label, pattern))
-    return rows
+    return parse_assignments(specs, '--rows', 'LABEL=GLOB')
 
 
 def main(argv=None):

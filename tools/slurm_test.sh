@@ -3,33 +3,12 @@
 #   [GPUS=4] [GPUS_PER_NODE=4] [CPUS_PER_TASK=5] [SRUN_ARGS="..."] \
 #   tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args...]
 # GPUS tasks in all, GPUS_PER_NODE per node; each runs tools/test.py --launcher slurm (rank, world
-# size and master address from Slurm; MASTER_PORT from the environment, default 29500).
+# size and master address from Slurm; MASTER_PORT from the environment, default 29500). The srun
+# command line is tools/slurm_launch.sh's.
 set -euo pipefail
 if [ $# -lt 4 ]; then
     echo "usage: $0 PARTITION JOB_NAME CONFIG CHECKPOINT [test.py args...]" >&2
     exit 2
 fi
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-CHECKPOINT=$4
-shift 4
-GPUS=${GPUS:-4}
-GPUS_PER_NODE=${GPUS_PER_NODE:-4}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-PYTHON=${PYTHON:-python}
-TOOLS="$(cd "$(dirname "$0")" && pwd)"
-
-# SRUN_ARGS is split on white space on purpose (several srun options in one variable).
-# shellcheck disable=SC2086
-PYTHONPATH="$TOOLS/..${PYTHONPATH:+:$PYTHONPATH}" \
-srun -p "$PARTITION" \
-    --job-name="$JOB_NAME" \
-    --gres=gpu:"$GPUS_PER_NODE" \
-    --ntasks="$GPUS" \
-    --ntasks-per-node="$GPUS_PER_NODE" \
-    --cpus-per-task="$CPUS_PER_TASK" \
-    --kill-on-bad-exit=1 \
-    $SRUN_ARGS \
-    "$PYTHON" -u "$TOOLS/test.py" "$CONFIG" "$CHECKPOINT" --launcher=slurm "$@"
+GPUS=${GPUS:-4} GPUS_PER_NODE=${GPUS_PER_NODE:-4} exec bash "$(dirname "$0")/slurm_launch.sh" \
+    "$1" "$2" test.py "$3" "$4" --launcher=slurm "${@:5}"

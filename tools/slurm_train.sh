@@ -6,6 +6,7 @@
 # tools/train.py --launcher slurm, which takes rank, world size and the master address from Slurm's
 # variables (MASTER_PORT from the environment, default 29500). WORK_DIR is the fourth argument when
 # it does not start with '-'; further arguments go to train.py (e.g. --amp, --resume, --cfg-options).
+# The srun command line is tools/slurm_launch.sh's.
 set -euo pipefail
 if [ $# -lt 3 ]; then
     echo "usage: $0 PARTITION JOB_NAME CONFIG [WORK_DIR] [train.py args...]" >&2
@@ -20,22 +21,5 @@ if [ $# -gt 0 ] && [[ $1 != -* ]]; then
     WORK_DIR_ARGS=(--work-dir "$1")
     shift
 fi
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-8}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-PYTHON=${PYTHON:-python}
-TOOLS="$(cd "$(dirname "$0")" && pwd)"
-
-# SRUN_ARGS is split on white space on purpose (several srun options in one variable).
-# shellcheck disable=SC2086
-PYTHONPATH="$TOOLS/..${PYTHONPATH:+:$PYTHONPATH}" \
-srun -p "$PARTITION" \
-    --job-name="$JOB_NAME" \
-    --gres=gpu:"$GPUS_PER_NODE" \
-    --ntasks="$GPUS" \
-    --ntasks-per-node="$GPUS_PER_NODE" \
-    --cpus-per-task="$CPUS_PER_TASK" \
-    --kill-on-bad-exit=1 \
-    $SRUN_ARGS \
-    "$PYTHON" -u "$TOOLS/train.py" "$CONFIG" ${WORK_DIR_ARGS[@]+"${WORK_DIR_ARGS[@]}"} --launcher=slurm "$@"
+GPUS=${GPUS:-8} GPUS_PER_NODE=${GPUS_PER_NODE:-8} exec bash "$(dirname "$0")/slurm_launch.sh" \
+    "$PARTITION" "$JOB_NAME" train.py "$CONFIG" ${WORK_DIR_ARGS[@]+"${WORK_DIR_ARGS[@]}"} --launcher=slurm "$@"

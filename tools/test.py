@@ -13,17 +13,16 @@ current directory, not to the work dir as mmseg's help claims), one image every
 (mmseg's default runtime defines ``tta_model``).
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
 # This checkout's slim_mmseg, whatever the working directory.
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
+from slim_mmseg.engine import (add_run_arguments, load_cli_config, parse_run_args,  # noqa: E402
+                               prepare_cpu_distributed)  # (importing registers slim_mmseg's adapters)
 
 
 def parse_args(argv=None):
@@ -39,24 +38,9 @@ def parse_args(argv=None):
         '--show-dir',
         help='dir where painted predictions are saved (in SHOW_DIR/vis_data/vis_image)')
     parser.add_argument('--wait-time', type=float, default=2, help='the interval of show (s)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, as key=value pairs (nested keys with dots; '
-        'lists as key="[a,b]" or key=a,b; no white space)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm'],
-        default='none',
-        help='job launcher')
     parser.add_argument('--tta', action='store_true', help='test time augmentation')
-    # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_run_arguments(parser)
+    return parse_run_args(parser, argv)
 
 
 def trigger_visualization_hook(cfg, args):

@@ -23,7 +23,6 @@ CPU-only machine it runs with the ``gloo`` backend (see ``slim_mmseg.engine.cpu_
 """
 import argparse
 import logging
-import os
 import os.path as osp
 import sys
 
@@ -31,13 +30,13 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
 from mmengine.device import get_device  # noqa: E402
 from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner, find_latest_checkpoint  # noqa: E402
 from mmseg.registry import RUNNERS  # noqa: E402
 
-from slim_mmseg.engine import load_cli_config, prepare_cpu_distributed  # noqa: E402  (registers slim_mmseg's adapters)
+from slim_mmseg.engine import (add_run_arguments, load_cli_config, parse_run_args,  # noqa: E402
+                               prepare_cpu_distributed)  # (importing registers slim_mmseg's adapters)
 
 AUTO_RESUME = 'auto'
 AMP_DTYPES = ('auto', 'bfloat16', 'float16')
@@ -64,23 +63,8 @@ def parse_args(argv=None):
         default='auto',
         help='autocast dtype of --amp: auto (default) = bfloat16 on GPUs that support it and on '
         'the CPU, float16 on older GPUs')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, as key=value pairs (nested keys with dots; '
-        'lists as key="[a,b]" or key=a,b; no white space)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm'],
-        default='none',
-        help='job launcher')
-    # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_run_arguments(parser)
+    return parse_run_args(parser, argv)
 
 
 def bf16_supported(device: str) -> bool:

@@ -52,13 +52,20 @@ class PGDAttack:
 
 
 class _AdversarialPrediction:
-    """``run_iter`` of both loops: the standard prediction, then the attacked one."""
+    """What both loops add to mmengine's: the attack (``attack``: :class:`PGDAttack` arguments) and a
+    ``run_iter`` that makes the standard prediction, then the attacked one. ``stage``: ``'test'`` or
+    ``'val'``, the hooks and the model step the loop calls."""
+    stage: str
 
-    def _run_adversarial_iter(self, idx: int, data_batch: dict, hook_prefix: str, step: str):
-        self.runner.call_hook(f'before_{hook_prefix}_iter', batch_idx=idx, data_batch=data_batch)
+    def __init__(self, runner, dataloader, evaluator, attack: Optional[dict] = None, fp16: bool = False):
+        super().__init__(runner, dataloader, evaluator, fp16=fp16)
+        self.attack = PGDAttack(**(attack or {}))
+
+    def run_iter(self, idx: int, data_batch: dict) -> None:
+        self.runner.call_hook(f'before_{self.stage}_iter', batch_idx=idx, data_batch=data_batch)
         model = self.runner.model.module if is_model_wrapper(self.runner.model) else self.runner.model
         with torch.no_grad():
-            outputs = getattr(self.runner.model, step)(data_batch)
+            outputs = getattr(self.runner.model, f'{self.stage}_step')(data_batch)
             data = model.data_preprocessor(data_batch, False)
         labels = torch.stack([sample.gt_label for sample in outputs]).to(data['inputs'].device)
         adversarial = self.attack(model, data['inputs'], labels)
@@ -67,7 +74,7 @@ class _AdversarialPrediction:
         for sample, adv_label in zip(outputs, adv_labels):
             sample.adv_pred_label = adv_label
         self.evaluator.process(data_samples=outputs, data_batch=data_batch)
-        self.runner.call_hook(f'after_{hook_prefix}_iter', batch_idx=idx, data_batch=data_batch,
+        self.runner.call_hook(f'after_{self.stage}_iter', batch_idx=idx, data_batch=data_batch,
                               outputs=outputs)
 
     def run(self) -> dict:
@@ -78,25 +85,13 @@ class _AdversarialPrediction:
 @LOOPS.register_module()
 class AdversarialTestLoop(_AdversarialPrediction, TestLoop):
     """mmengine's ``TestLoop`` plus PGD predictions. ``attack``: :class:`PGDAttack` arguments."""
-
-    def __init__(self, runner, dataloader, evaluator, attack: Optional[dict] = None, fp16: bool = False):
-        super().__init__(runner, dataloader, evaluator, fp16=fp16)
-        self.attack = PGDAttack(**(attack or {}))
-
-    def run_iter(self, idx: int, data_batch: dict) -> None:
-        self._run_adversarial_iter(idx, data_batch, 'test', 'test_step')
+    stage = 'test'
 
 
 @LOOPS.register_module()
 class AdversarialValLoop(_AdversarialPrediction, ValLoop):
     """mmengine's ``ValLoop`` plus PGD predictions. ``attack``: :class:`PGDAttack` arguments."""
-
-    def __init__(self, runner, dataloader, evaluator, attack: Optional[dict] = None, fp16: bool = False):
-        super().__init__(runner, dataloader, evaluator, fp16=fp16)
-        self.attack = PGDAttack(**(attack or {}))
-
-    def run_iter(self, idx: int, data_batch: dict) -> None:
-        self._run_adversarial_iter(idx, data_batch, 'val', 'val_step')
+    stage = 'val'
 
 
 @METRICS.register_module()

@@ -1,7 +1,7 @@
 """The contract every registered attack keeps (one test per property, parametrised over attacks)."""
 import pytest
 import torch
-from digits_model import InputIgnoringNet, trained_digits
+from digits_model import InputIgnoringNet
 
 from slim_mmseg.attacks import (ATTACKS, LAFEATHeads, build_attack, predicted_correct, train_lafeat_heads)
 
@@ -28,11 +28,6 @@ def make_attack(name, model, train_images):
 
 def test_every_registered_attack_is_covered():
     assert sorted(FAST_OPTIONS) == list(ATTACKS.names())
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 @pytest.mark.parametrize('name', ATTACKS.names())

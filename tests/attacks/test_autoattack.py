@@ -1,15 +1,9 @@
 """The AutoAttack adapter: pyautoattack's own result, strong on an undefended model, bad input."""
 import pytest
 import torch
-from digits_model import trained_digits
 from pyautoattack import AutoAttack
 
 from slim_mmseg.attacks import AutoAttackAdapter, build_attack, predicted_correct
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 def test_returns_pyautoattacks_own_result_on_a_fixed_batch(digits):

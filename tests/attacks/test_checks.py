@@ -3,15 +3,9 @@ import warnings
 
 import pytest
 import torch
-from digits_model import trained_digits
 from torch import nn
 
 from slim_mmseg.attacks import PGD, RobustnessCheckWarning, masking_checks, predicted_correct
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 class Quantised(nn.Module):

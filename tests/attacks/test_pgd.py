@@ -4,14 +4,8 @@ import copy
 import pytest
 import torch
 import torchattacks
-from digits_model import trained_digits
 
 from slim_mmseg.attacks import PGD, build_attack, predicted_correct
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 def test_equals_torchattacks_pgd_from_the_same_start(digits):

@@ -3,7 +3,6 @@ strings, and the errors for bad names and units."""
 import argparse
 
 import pytest
-from digits_model import trained_digits
 from torch import nn
 
 from slim_mmseg.attacks import (ATTACKS, PGD, SSA, SSAH, Attack, AttackContext, AutoAttackAdapter, build_attack,
@@ -40,11 +39,6 @@ def command_line(argv):
     for add_arguments in {ATTACKS.get(name).add_arguments.__func__: name for name in ATTACKS.names()}:
         add_arguments(Attack, parser)
     return parser.parse_args(argv)
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 @pytest.mark.parametrize('name', ATTACKS.names())

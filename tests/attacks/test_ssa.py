@@ -1,14 +1,8 @@
 """SSA / SSAH and the Haar low-pass they use."""
 import pytest
 import torch
-from digits_model import trained_digits
 
 from slim_mmseg.attacks import SSA, build_attack, haar_low_frequency, predicted_correct
-
-
-@pytest.fixture(scope='module')
-def digits():
-    return trained_digits()
 
 
 def test_haar_low_frequency_is_the_2x2_block_mean():

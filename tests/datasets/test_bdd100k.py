@@ -1,7 +1,5 @@
 """BDD100KDomainDataset reads what tools/convert_datasets/bdd100k.py writes, in Cityscapes' class
 order, with the domain tag; a missing folder names the preparing command."""
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,25 +7,16 @@ from PIL import Image
 
 import slim_mmseg.openmmlab  # noqa: F401
 from mmseg.datasets import CityscapesDataset
-from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
+from seg_dataset import build_seg_dataset
+from tool_module import load_tool
 
 register_all_modules(init_default_scope=True)
-REPO = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location('convert_bdd100k',
-                                              REPO / 'tools/convert_datasets/bdd100k.py')
-convert_bdd100k = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(convert_bdd100k)
-
-PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-            dict(type='PackSegInputs', meta_keys=('img_path', 'ori_shape', 'domain'))]
+convert_bdd100k = load_tool('convert_datasets/bdd100k.py', 'convert_bdd100k')
 
 
 def build(root, **kwargs):
-    return DATASETS.build(dict(
-        type='BDD100KDomainDataset', data_root=str(root),
-        data_prefix=dict(img_path='images/10k/val', seg_map_path='labels/sem_seg/masks/val'),
-        pipeline=PIPELINE, **kwargs))
+    return build_seg_dataset('BDD100KDomainDataset', root, 'images/10k/val', 'labels/sem_seg/masks/val', **kwargs)
 
 
 def test_reads_the_converted_2018_release_with_domain_tag(tmp_path):

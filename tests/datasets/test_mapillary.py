@@ -1,8 +1,6 @@
 """MapillaryCityscapesDataset reads what tools/convert_datasets/mapillary.py writes: Cityscapes'
 19 classes in Cityscapes' order, mapped labels, domain tag; missing folders name the command."""
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,26 +8,17 @@ from PIL import Image
 
 import slim_mmseg.openmmlab  # noqa: F401
 from mmseg.datasets import CityscapesDataset
-from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
+from seg_dataset import build_seg_dataset
+from tool_module import load_tool
 from slim_mmseg.datasets.mapillary_labels import MAPILLARY_V12_TO_CITYSCAPES
 
 register_all_modules(init_default_scope=True)
-REPO = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location('convert_mapillary',
-                                              REPO / 'tools/convert_datasets/mapillary.py')
-convert_mapillary = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(convert_mapillary)
-
-PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-            dict(type='PackSegInputs', meta_keys=('img_path', 'ori_shape', 'domain'))]
+convert_mapillary = load_tool('convert_datasets/mapillary.py', 'convert_mapillary')
 
 
 def build(root, **kwargs):
-    return DATASETS.build(dict(
-        type='MapillaryCityscapesDataset', data_root=str(root),
-        data_prefix=dict(img_path='validation/images', seg_map_path='validation/labels'),
-        pipeline=PIPELINE, **kwargs))
+    return build_seg_dataset('MapillaryCityscapesDataset', root, 'validation/images', 'validation/labels', **kwargs)
 
 
 def test_reads_converted_labels_in_cityscapes_order(tmp_path):

@@ -1,11 +1,15 @@
 """Clean / PGD accuracy: the metric's arithmetic and errors, and the evaluation attack (ball,
 [0, 1], loss increase, repeatable starts). The loops run end to end in tests/configs/test_at_configs.py."""
+from types import SimpleNamespace
+
 import pytest
 import torch
 import torch.nn.functional as F
+from mmengine.structures import BaseDataElement
 from torch import nn
 
-from slim_mmseg.evaluation.adversarial_accuracy import AdversarialAccuracy, PGDAttack
+from slim_mmseg.evaluation.adversarial_accuracy import (AdversarialAccuracy, AdversarialTestLoop, AdversarialValLoop,
+                                                        PGDAttack)
 
 
 def test_metric_counts_clean_and_adversarial_hits():
@@ -53,3 +57,34 @@ def test_pgd_attack_stays_in_the_ball_raises_the_loss_and_repeats_after_reset():
 def test_pgd_attack_arguments_are_checked(kwargs, message):
     with pytest.raises(ValueError, match=message):
         PGDAttack(**kwargs)
+
+
+
+@pytest.mark.parametrize('loop, stage', [(AdversarialTestLoop, 'test'), (AdversarialValLoop, 'val')])
+def test_each_loop_calls_its_own_hooks_and_model_step(loop, stage):
+    """The shared ``run_iter`` follows the loop's stage: its hooks and its model step."""
+    calls = []
+
+    class Model(nn.Module):
+        def data_preprocessor(self, batch, training):
+            return dict(inputs=batch['inputs'])
+
+        def forward(self, x, mode):
+            return torch.zeros(len(x), 3)
+
+        def predict(self, name, batch):
+            calls.append(name)
+            return [BaseDataElement(gt_label=torch.tensor(1)) for _ in batch['inputs']]
+
+        def test_step(self, batch):
+            return self.predict('test_step', batch)
+
+        def val_step(self, batch):
+            return self.predict('val_step', batch)
+
+    runner = SimpleNamespace(model=Model(), call_hook=lambda name, **kwargs: calls.append(name))
+    evaluator = SimpleNamespace(process=lambda data_samples, data_batch: calls.append(len(data_samples)))
+    instance = object.__new__(loop)  # the loop's run_iter alone, without mmengine's dataloader set-up
+    instance.__dict__.update(_runner=runner, evaluator=evaluator, attack=lambda model, images, labels: images)
+    instance.run_iter(0, dict(inputs=torch.zeros(2, 3, 4, 4)))
+    assert calls == [f'before_{stage}_iter', f'{stage}_step', 2, f'after_{stage}_iter']

@@ -13,18 +13,12 @@ from torch import nn
 
 import slim_mmseg.openmmlab  # noqa: F401  (registration)
 from mmseg.registry import MODELS
+from tiny_classifier import classifier_cfg
 
 EPS, STEP = 8 / 255, 2 / 255
 LAYERS = ['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']
 OBJECTIVES = [dict(type='PGDAT'), dict(type='TRADES', beta=6.0), dict(type='MART', beta=5.0)]
 VARIANTS = [(objective, slim) for objective in OBJECTIVES for slim in (False, True)]
-
-
-def classifier_cfg():
-    return dict(type='ImageClassifier', num_classes=4, in_channels=32,
-                backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
-                data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3),
-                input_mean=[0.5] * 3, input_std=[0.25] * 3)
 
 
 def build(objective, slim=False, awp=None, seed=0, steps=3, eps=EPS, **attack):

@@ -3,15 +3,14 @@ import torch
 
 import slim_mmseg.openmmlab  # noqa: F401  (registration)
 from mmseg.registry import MODELS
+from tiny_classifier import classifier_cfg
 
 
 def build(slim):
     torch.manual_seed(0)
     return MODELS.build(dict(
         type='AdversarialTraining',
-        model=dict(type='ImageClassifier', num_classes=4, in_channels=32,
-                   backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
-                   data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3)),
+        model=classifier_cfg(normalise=False),
         objective=dict(type='PGDAT'), attack=dict(eps=8 / 255, step_size=2 / 255, steps=2), slim=slim, seed=0))
 
 

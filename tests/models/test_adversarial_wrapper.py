@@ -16,6 +16,7 @@ from seg_batch import random_seg_batch
 from slim_mmseg.core import SLIMDraw
 from slim_mmseg.models import AdversarialWrapper, network_of
 from slim_mmseg.models.adversarial_wrapper import slim_log_vars
+from tiny_classifier import classifier_cfg
 from mmseg.utils import register_all_modules
 
 register_all_modules(init_default_scope=True)
@@ -23,13 +24,6 @@ register_all_modules(init_default_scope=True)
 AT_LAYERS = ['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']
 NORM = dict(type='BN', requires_grad=True)
 SEG_LAYERS = ['backbone.layer2', 'backbone.layer3']
-
-
-def classifier_cfg():
-    return dict(type='ImageClassifier', num_classes=4, in_channels=32,
-                backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
-                data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3),
-                input_mean=[0.5] * 3, input_std=[0.25] * 3)
 
 
 def segmentor_cfg():

@@ -13,28 +13,16 @@ from mmseg.utils import register_all_modules
 
 import slim_mmseg.openmmlab  # noqa: F401  (registers StyleAugmented)
 from seg_batch import random_seg_batch
+from segformer_recipe import ade20k_train_step, segformer_recipe
 from slim_mmseg.core.style_modules import ASA, DSU, MixStyle, PermutedAdaIN
 from slim_mmseg.models import SLIMDistributedDataParallel
 from state_dump_hook import load_state_dump
+from tiny_deeplab import PREPROCESSOR, deeplab_cfg
 
 register_all_modules(init_default_scope=True)
 
-NORM = dict(type='BN', requires_grad=True)
-PREPROCESSOR = dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                    bgr_to_rgb=True, pad_val=0, seg_pad_val=255, size=(32, 32))
 POSITIONS = ['backbone.layer1', 'backbone.layer2']
 LAYERS = ['backbone.layer2', 'backbone.layer3', 'backbone.layer4']
-
-
-def deeplab_cfg():
-    return dict(
-        type='EncoderDecoder', data_preprocessor=PREPROCESSOR,
-        backbone=dict(type='ResNetV1c', depth=18, base_channels=8, stem_channels=8, out_indices=(0, 1, 2, 3),
-                      dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1), norm_cfg=NORM, contract_dilation=True),
-        decode_head=dict(type='ASPPHead', in_channels=64, in_index=3, channels=16, dilations=(1, 2, 3, 4),
-                         num_classes=4, norm_cfg=NORM, align_corners=False, dropout_ratio=0.0,
-                         loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-        train_cfg=dict(), test_cfg=dict(mode='whole'))
 
 
 def wrapper_cfg(type='ASA', slim=True, **augmentation):
@@ -154,27 +142,20 @@ def test_crossdomain_mixstyle_reads_the_domain_metainfo():
 
 
 MIT_RECIPE = """
-_base_ = ['mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py']
-custom_imports = dict(imports=['slim_mmseg.openmmlab'], allow_failed_imports=False)
 model = dict(
     _delete_=True,
     type='StyleAugmented',
     model={{_base_.model}},
     augmentation=dict(type='ASA', positions=['backbone.layers.0.0.projection', 'backbone.layers.1.0.projection']),
     slim=dict(layers=['backbone.layers.1.2', 'backbone.layers.2.2', 'backbone.layers.3.2']))
-model_wrapper_cfg = dict(type='SLIMDistributedDataParallel')
 """
 
 
 def test_mmseg_segformer_takes_asa_with_slim(tmp_path):
-    path = tmp_path / 'asa_segformer.py'
-    path.write_text(MIT_RECIPE)
-    cfg = Config.fromfile(str(path))
-    cfg.model.model.data_preprocessor.size = (64, 64)
+    cfg = segformer_recipe(tmp_path, MIT_RECIPE)
     model = build(cfg.model.to_dict())
     assert [m.channels for _, m in model.augmentation.items()] == [32, 64]
-    optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-4))
-    log = model.train_step(random_seg_batch(n=2, size=64, num_classes=150), optim)
+    log = ade20k_train_step(model)
     assert torch.isfinite(log['loss']) and 'slim_lambda' in log
     cfg.model.augmentation.positions = ['backbone.layers.0.1.0']  # a transformer block: (N, L, C) tokens
     with pytest.raises(ValueError, match=r"'backbone.layers.0.1.0' outputs \(1, 256, 32\), not an"):

@@ -1,6 +1,5 @@
 """The adversarial-training benchmark runs end to end on the small Fashion-MNIST model and prints
 every variant and ratio (numbers are for the README, not asserted: timing is machine-dependent)."""
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -9,20 +8,14 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from tool_module import load_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 FASHION_CONFIG = str(ROOT / 'configs/fashion_mnist_at/smallcnn_pgd-at.py')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('benchmark_adversarial_training',
-                                                  ROOT / 'tools/benchmark_adversarial_training.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_benchmark_prints_every_variant_and_ratio(monkeypatch, capsys, tmp_path):
-    tool = load_tool()
+    tool = load_tool('benchmark_adversarial_training.py')
     config = tmp_path / 'tiny_at.py'  # the demo config with a 2-step attack and 4-channel stages
     config.write_text(f"_base_ = ['{FASHION_CONFIG}']\n"
                       "model = dict(attack=dict(steps=2), model=dict(backbone=dict(channels=(4, 4, 4)), "
@@ -50,7 +43,7 @@ def test_benchmark_prints_every_variant_and_ratio(monkeypatch, capsys, tmp_path)
 
 
 def test_epoch_time_extrapolates_the_configs_own_step():
-    tool = load_tool()
+    tool = load_tool('benchmark_adversarial_training.py')
     cfg = Config.fromfile(FASHION_CONFIG)
     cfg.train_dataloader.batch_size = 4
     per_step, per_epoch, batch_size = tool.epoch_time(cfg, 1, 10, 1, 28, 10, torch.device('cpu'))
@@ -58,7 +51,7 @@ def test_epoch_time_extrapolates_the_configs_own_step():
 
 
 def test_base_width_needs_a_resnet_and_defaults_to_a_quarter_width_resnet():
-    tool = load_tool()
+    tool = load_tool('benchmark_adversarial_training.py')
     with pytest.raises(ValueError, match='SmallConvNet has no base_width'):
         tool.variant_cfgs(Config.fromfile(FASHION_CONFIG), base_width=8)
     assert 'base_width' not in tool.variant_cfgs(Config.fromfile(FASHION_CONFIG), base_width=None)['ERM'].backbone

@@ -1,6 +1,5 @@
 """tools/evaluate_targets.py on tiny fake targets prepared by our converters: exact values for a
 model that predicts 'road' everywhere, and numbers unchanged by batch size and file names."""
-import importlib.util
 import json
 import shutil
 
@@ -11,6 +10,7 @@ from mmengine.config import Config
 from PIL import Image
 
 from gta5_dg_fakes import REPO, write_gta5_dg_data
+from tool_module import load_tool
 
 CONFIG = REPO / 'configs/gta5_dg/erm_deeplabv3plus_r50-d16_4xb4-40k_gta5-to-cityscapes-bdd100k-mapillary_768x768.py'
 TARGETS = ('cityscapes', 'bdd100k', 'mapillary')
@@ -28,14 +28,6 @@ LABELS = {
     'bdd100k': 'data/bdd100k/labels/sem_seg/masks/val/*.png',
     'mapillary': 'data/mapillary/cityscapes19/validation/labels/*.png',
 }
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location('evaluate_targets',
-                                                  REPO / 'tools/evaluate_targets.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -70,7 +62,7 @@ def write_checkpoint(path, road_everywhere):
 
 
 def evaluate(world, checkpoint, work_dir, *extra):
-    return load_tool().main([
+    return load_tool('evaluate_targets.py').main([
         str(CONFIG), str(checkpoint), '--work-dir', str(work_dir), *extra, '--cfg-options',
         *(f'{key}={value}' for key, value in TINY_MODEL.items()), *TEST_LOADER, f'visualizer.name={work_dir.name}'])
 

@@ -26,7 +26,7 @@ def run(script, *args, env):
     return subprocess.run(['bash', str(TOOLS / script), *args], env=env, capture_output=True, text=True)
 
 
-@pytest.mark.parametrize('script', ['slurm_train.sh', 'slurm_test.sh', 'dist_train.sh', 'dist_test.sh'])
+@pytest.mark.parametrize('script', ['slurm_train.sh', 'slurm_test.sh', 'slurm_launch.sh', 'dist_train.sh', 'dist_test.sh', 'dist_launch.sh'])
 def test_scripts_are_valid_bash(script):
     assert subprocess.run(['bash', '-n', str(TOOLS / script)]).returncode == 0
 

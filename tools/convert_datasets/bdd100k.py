@@ -26,6 +26,8 @@ from typing import Dict, List, Tuple
 import numpy as np
 from PIL import Image
 
+from slim_mmseg.datasets.label_map_checks import check_label_map
+
 NUM_CLASSES = 19
 IGNORE_INDEX = 255
 LAYOUTS = {
@@ -70,14 +72,9 @@ def checked_mask(image_path: str, mask_path: str) -> Tuple[np.ndarray, Dict[int,
     """The mask as train ids with any value outside 0..18/255 set to 255, and those values'
     pixel counts."""
     with Image.open(image_path) as image, Image.open(mask_path) as mask:
-        if image.size != mask.size:
-            raise ValueError(
-                f'{mask_path} is {mask.size[0]}x{mask.size[1]} but its image {image_path} is '
-                f'{image.size[0]}x{image.size[1]}: re-extract both archives.')
-        if mask.mode not in ('L', 'P'):
-            raise ValueError(
-                f'{mask_path} has mode {mask.mode}, not a single-channel id map: use the '
-                "train-id masks ('masks/' or '*_train_id.png'), not the colour maps.")
+        check_label_map(image, mask, image_path, mask_path, 'both archives',
+                        ", not a single-channel id map: use the train-id masks ('masks/' or "
+                        "'*_train_id.png'), not the colour maps.")
         ids = np.array(mask)
     counts = np.bincount(ids.ravel(), minlength=256)
     counts[:NUM_CLASSES] = 0

@@ -31,6 +31,7 @@ from itertools import zip_longest
 import numpy as np
 from PIL import Image
 
+from slim_mmseg.datasets.label_map_checks import check_label_map
 from slim_mmseg.datasets.mapillary_labels import (
     MAPILLARY_V12_LOOKUP, MAPILLARY_V12_TO_CITYSCAPES, NUM_MAPILLARY_V12_CLASSES)
 
@@ -73,14 +74,9 @@ def scaled_size(size, short_side):
 def convert_pair(image_path: str, label_path: str, image_out: str, label_out: str,
                  short_side: int):
     with Image.open(image_path) as image, Image.open(label_path) as label:
-        if image.size != label.size:
-            raise ValueError(
-                f'{label_path} is {label.size[0]}x{label.size[1]} but its image {image_path} is '
-                f'{image.size[0]}x{image.size[1]}: re-extract the archive.')
-        if label.mode not in ('P', 'L'):
-            raise ValueError(
-                f'{label_path} has mode {label.mode}: expected the palette-indexed v1.2 label '
-                'PNG (pixel value = class id), not an RGB rendering.')
+        check_label_map(image, label, image_path, label_path, 'the archive',
+                        ': expected the palette-indexed v1.2 label PNG (pixel value = class id), not an '
+                        'RGB rendering.')
         ids = np.array(label)
         if ids.max() >= NUM_MAPILLARY_V12_CLASSES:
             raise ValueError(

@@ -56,6 +56,22 @@ class AdversarialObjective(ABC):
         return type(self).__name__
 
 
+class KLRegularisedObjective(AdversarialObjective):
+    """TRADES and MART: the attack starts at ``x + 0.001 * N(0, 1)``; the training loss needs the
+    training-mode clean logits and adds ``beta`` times a KL term between the clean and adversarial
+    predictions (each subclass's own docstring gives its reference's default ``beta``)."""
+    random_start = 'normal'
+    trains_on_clean = True
+
+    def __init__(self, beta: float):
+        if beta < 0:
+            raise ValueError(f'{type(self).__name__} beta must be >= 0, got {beta}')
+        self.beta = float(beta)
+
+    def describe(self) -> str:
+        return f'{type(self).__name__}(beta={self.beta})'
+
+
 def require_clean_logits(clean_logits: Optional[Tensor], objective: str) -> Tensor:
     if clean_logits is None:
         raise ValueError(f'{objective} needs the clean logits (pass clean_logits=model(x))')

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .base import AdversarialObjective, require_clean_logits
+from .base import KLRegularisedObjective, require_clean_logits
 
 
 def boosted_cross_entropy(adv_logits: Tensor, labels: Tensor) -> Tensor:
@@ -40,18 +40,14 @@ def misclassification_weighted_kl(clean_logits: Tensor, adv_logits: Tensor, labe
     return (kl * (1.0000001 - true_probs)).mean()
 
 
-class MART(AdversarialObjective):
+class MART(KLRegularisedObjective):
     """Args:
         beta: weight of the misclassification-aware KL term (MART's ResNet-18 default 5.0).
     """
-    random_start = 'normal'
     attack_uses_clean_logits = False
-    trains_on_clean = True
 
     def __init__(self, beta: float = 5.0):
-        if beta < 0:
-            raise ValueError(f'MART beta must be >= 0, got {beta}')
-        self.beta = float(beta)
+        super().__init__(beta)
 
     def attack_loss(self, adv_logits: Tensor, labels: Tensor,
                     clean_logits: Optional[Tensor] = None) -> Tensor:
@@ -62,6 +58,3 @@ class MART(AdversarialObjective):
         clean_logits = require_clean_logits(clean_logits, 'MART')
         return dict(loss_adv_bce=boosted_cross_entropy(adv_logits, labels),
                     loss_robust_kl=self.beta * misclassification_weighted_kl(clean_logits, adv_logits, labels))
-
-    def describe(self) -> str:
-        return f'MART(beta={self.beta})'

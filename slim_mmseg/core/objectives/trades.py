@@ -16,7 +16,7 @@ from typing import Dict, Optional
 import torch.nn.functional as F
 from torch import Tensor
 
-from .base import AdversarialObjective, require_clean_logits
+from .base import KLRegularisedObjective, require_clean_logits
 
 
 def kl_clean_to_adversarial(clean_logits: Tensor, adv_logits: Tensor) -> Tensor:
@@ -25,18 +25,14 @@ def kl_clean_to_adversarial(clean_logits: Tensor, adv_logits: Tensor) -> Tensor:
                     reduction='none', log_target=True).sum(dim=1)
 
 
-class TRADES(AdversarialObjective):
+class TRADES(KLRegularisedObjective):
     """Args:
         beta: weight of the robust KL term (TRADES default 6.0).
     """
-    random_start = 'normal'
     attack_uses_clean_logits = True
-    trains_on_clean = True
 
     def __init__(self, beta: float = 6.0):
-        if beta < 0:
-            raise ValueError(f'TRADES beta must be >= 0, got {beta}')
-        self.beta = float(beta)
+        super().__init__(beta)
 
     def attack_loss(self, adv_logits: Tensor, labels: Tensor,
                     clean_logits: Optional[Tensor] = None) -> Tensor:
@@ -48,6 +44,3 @@ class TRADES(AdversarialObjective):
         clean_logits = require_clean_logits(clean_logits, 'TRADES')
         return dict(loss_clean_ce=F.cross_entropy(clean_logits, labels),
                     loss_robust_kl=self.beta * kl_clean_to_adversarial(clean_logits, adv_logits).mean())
-
-    def describe(self) -> str:
-        return f'TRADES(beta={self.beta})'

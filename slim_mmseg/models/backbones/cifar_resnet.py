@@ -6,7 +6,7 @@ the stages run at 32, 16, 8 and 4 pixels. Block: ``ReLU(BN(conv3x3(ReLU(BN(conv3
 shortcut(x))`` with a 1x1 conv + BN shortcut when the shape changes. Initialisation: PyTorch's
 defaults (the reference sets none).
 """
-from typing import Sequence, Tuple
+from typing import Sequence, Tuple, Type
 
 import torch
 import torch.nn as nn
@@ -33,6 +33,21 @@ class PostActivationBlock(nn.Module):
         return F.relu(out + self.shortcut(x))
 
 
+def add_cifar_stages(backbone: nn.Module, block: Type[nn.Module], blocks: Sequence[int], base_width: int) -> int:
+    """Adds ``layer1`` .. ``layer4`` to ``backbone``: ``blocks[s]`` blocks of width ``base_width * 2 ** s``,
+    the first of each stage with stride 1, 2, 2, 2 (the stem is ``base_width`` wide). Returns the
+    last stage's channels."""
+    if len(blocks) != 4 or min(blocks) < 1:
+        raise ValueError(f'{type(backbone).__name__} needs four stages of >= 1 block each, got blocks={blocks}')
+    channels = base_width
+    for stage, (count, stride) in enumerate(zip(blocks, (1, 2, 2, 2))):
+        width = base_width * 2 ** stage
+        layers = [block(channels if i == 0 else width, width, stride if i == 0 else 1) for i in range(count)]
+        backbone.add_module(f'layer{stage + 1}', nn.Sequential(*layers))
+        channels = width
+    return channels
+
+
 @MODELS.register_module()
 class CIFARResNet(BaseModule):
     """Post-activation ResNet with a CIFAR stem; ``blocks=(2, 2, 2, 2)`` is ResNet-18.
@@ -50,18 +65,9 @@ class CIFARResNet(BaseModule):
     def __init__(self, blocks: Sequence[int] = (2, 2, 2, 2), in_channels: int = 3, base_width: int = 64,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        if len(blocks) != 4 or min(blocks) < 1:
-            raise ValueError(f'CIFARResNet needs four stages of >= 1 block each, got blocks={blocks}')
         self.conv1 = nn.Conv2d(in_channels, base_width, 3, 1, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(base_width)
-        channels = base_width
-        for stage, (count, stride) in enumerate(zip(blocks, (1, 2, 2, 2))):
-            width = base_width * 2 ** stage
-            layers = [PostActivationBlock(channels if i == 0 else width, width, stride if i == 0 else 1)
-                      for i in range(count)]
-            self.add_module(f'layer{stage + 1}', nn.Sequential(*layers))
-            channels = width
-        self.out_channels = channels
+        self.out_channels = add_cifar_stages(self, PostActivationBlock, blocks, base_width)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         x = F.relu(self.bn1(self.conv1(x)))

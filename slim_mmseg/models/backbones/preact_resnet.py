@@ -14,6 +14,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
+from .cifar_resnet import add_cifar_stages
+
 
 class PreActivationBlock(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, stride: int):
@@ -50,18 +52,9 @@ class PreActResNet(BaseModule):
     def __init__(self, blocks: Sequence[int] = (2, 2, 2, 2), in_channels: int = 3, base_width: int = 64,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        if len(blocks) != 4 or min(blocks) < 1:
-            raise ValueError(f'PreActResNet needs four stages of >= 1 block each, got blocks={blocks}')
         self.conv1 = nn.Conv2d(in_channels, base_width, 3, 1, padding=1, bias=False)
-        channels = base_width
-        for stage, (count, stride) in enumerate(zip(blocks, (1, 2, 2, 2))):
-            width = base_width * 2 ** stage
-            layers = [PreActivationBlock(channels if i == 0 else width, width, stride if i == 0 else 1)
-                      for i in range(count)]
-            self.add_module(f'layer{stage + 1}', nn.Sequential(*layers))
-            channels = width
-        self.bn = nn.BatchNorm2d(channels)
-        self.out_channels = channels
+        self.out_channels = add_cifar_stages(self, PreActivationBlock, blocks, base_width)
+        self.bn = nn.BatchNorm2d(self.out_channels)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         x = self.layer4(self.layer3(self.layer2(self.layer1(self.conv1(x)))))

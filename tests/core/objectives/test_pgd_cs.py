@@ -8,6 +8,7 @@ import slim_mmseg.openmmlab  # noqa: F401  (registration)
 from mmseg.registry import MODELS
 from slim_mmseg.core import capture_output
 from slim_mmseg.core.objectives import PGDCS, build_objective, cosine_distance
+from tiny_classifier import classifier_cfg
 
 LAYERS = ['backbone.layer1', 'backbone.layer2', 'backbone.layer3', 'backbone.layer4']
 
@@ -50,9 +51,7 @@ def build(slim=None, layer='backbone.layer4'):
     torch.manual_seed(0)
     return MODELS.build(dict(
         type='AdversarialTraining',
-        model=dict(type='ImageClassifier', num_classes=4, in_channels=32,
-                   backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1), base_width=4),
-                   data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[255.] * 3)),
+        model=classifier_cfg(normalise=False),
         objective=dict(type='PGDCS', layer=layer), attack=dict(eps=8 / 255, step_size=2 / 255, steps=5),
         slim=slim, seed=0))
 
