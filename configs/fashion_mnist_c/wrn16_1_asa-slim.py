@@ -1,13 +1,2 @@
 # Fashion-MNIST -> Fashion-MNIST-C, WRN-16-1: AdvStyle (ASA) + SLIM (the term's default scale; the rows name theirs).
-# Method: configs/_base_/methods/asa-slim.py; positions: configs/_base_/methods/placement_wrn.py.
-_base_ = ['./wrn16_1_erm.py', '../_base_/methods/asa-slim.py', '../_base_/methods/placement_wrn.py']
-model = dict(
-    _delete_=True,
-    type='StyleAugmented',
-    model={{_base_.model}},
-    probe_size=(28, 28),
-    probe_channels=1,
-    augmentation={{_base_.augmentation}},
-    positions={{_base_.positions.ASA}},
-    slim={{_base_.slim}},
-    slim_layers={{_base_.slim_layers}})
+_base_ = ['../_base_/settings/1xb128-6e_fashion-mnist-c.py', '../_base_/methods/asa-slim_wrn16-1-fashion-mnist.py']

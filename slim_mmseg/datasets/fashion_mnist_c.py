@@ -14,84 +14,32 @@ Fashion-MNIST training images either without the held-out ones (``part='train'``
 (``part='source_val'``), so that selection never sees a test image.
 """
 import os.path as osp
-from typing import Dict, List, Sequence
+from typing import List
 
 import numpy as np
-from mmengine.dataset import BaseDataset
 from mmseg.registry import DATASETS
 
+from .corrupted_arrays import SEVERITIES, CorruptedArrayDataset
 from .fashion_mnist import DEBIAN_ROOT, FASHION_MNIST_CLASSES, FashionMNISTDataset
 
 FASHION_MNIST_C_CORRUPTIONS = ('gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur',
                                'glass_blur', 'motion_blur', 'zoom_blur', 'snow', 'fog', 'rain',
                                'brightness', 'contrast', 'elastic_transform', 'pixelate',
                                'jpeg_compression')
-FASHION_MNIST_C_SEVERITIES = (1, 2, 3, 4, 5)
+FASHION_MNIST_C_SEVERITIES = SEVERITIES
 SOURCE_VAL_INDICES = 'source_val_indices.npy'
 HOW_TO_MAKE = 'Generate it: python tools/make_fashion_mnist_c.py --out {root}'
 
 
 @DATASETS.register_module()
-class FashionMNISTCDataset(BaseDataset):
-    """Samples carry ``img`` (28x28 uint8), ``gt_label``, ``domain`` (the corruption name) and
-    ``severity`` (1..5).
+class FashionMNISTCDataset(CorruptedArrayDataset):
+    """Fashion-MNIST-C's 28x28 grey images (:class:`.corrupted_arrays.CorruptedArrayDataset`)."""
 
-    Args:
-        corruptions: corruption names to read (default: all 15).
-        severities: severities to read (default: 1..5).
-    """
-
+    NAME = 'Fashion-MNIST-C'
+    CORRUPTIONS = FASHION_MNIST_C_CORRUPTIONS
+    IMAGE_SHAPE = (28, 28)
+    MISSING_HINT = HOW_TO_MAKE
     METAINFO = dict(classes=FASHION_MNIST_CLASSES)
-
-    def __init__(self,
-                 corruptions: Sequence[str] = FASHION_MNIST_C_CORRUPTIONS,
-                 severities: Sequence[int] = FASHION_MNIST_C_SEVERITIES,
-                 **kwargs):
-        unknown = [c for c in corruptions if c not in FASHION_MNIST_C_CORRUPTIONS]
-        if unknown or not corruptions:
-            raise ValueError(f'Unknown Fashion-MNIST-C corruptions {unknown or corruptions}; valid: '
-                             f'{FASHION_MNIST_C_CORRUPTIONS}')
-        bad = [s for s in severities if s not in FASHION_MNIST_C_SEVERITIES]
-        if bad or not severities:
-            raise ValueError(f'Unknown Fashion-MNIST-C severities {bad or severities}; valid: '
-                             f'{FASHION_MNIST_C_SEVERITIES}')
-        self.corruptions = tuple(corruptions)
-        self.severities = tuple(severities)
-        self.arrays: Dict[str, np.ndarray] = {}
-        super().__init__(**kwargs)
-
-    def load_data_list(self) -> List[dict]:
-        labels_path = osp.join(self.data_root, 'labels.npy')
-        paths = {c: osp.join(self.data_root, f'{c}.npy') for c in self.corruptions}
-        missing = [p for p in [labels_path, *paths.values()] if not osp.isfile(p)]
-        if missing:
-            raise FileNotFoundError(f'Missing Fashion-MNIST-C files: {missing}. '
-                                    + HOW_TO_MAKE.format(root=self.data_root))
-        labels = np.load(labels_path)
-        count = len(labels)
-        if labels.ndim != 1 or count % len(FASHION_MNIST_C_SEVERITIES):
-            raise ValueError(f'{labels_path}: expected 1-D labels in five equal severity blocks; '
-                             f'got shape {labels.shape}')
-        per_severity = count // len(FASHION_MNIST_C_SEVERITIES)
-        data_list = []
-        for corruption, path in paths.items():
-            images = np.load(path, mmap_mode='r')
-            if images.shape != (count, 28, 28) or images.dtype != np.uint8:
-                raise ValueError(f'{path}: expected a uint8 array of shape ({count}, 28, 28) matching '
-                                 f'labels.npy, got {images.dtype} {images.shape}')
-            self.arrays[corruption] = images
-            for severity in self.severities:
-                start = (severity - 1) * per_severity
-                data_list.extend(
-                    dict(row=row, gt_label=int(labels[row]), domain=corruption, severity=severity)
-                    for row in range(start, start + per_severity))
-        return data_list
-
-    def get_data_info(self, idx: int) -> dict:
-        info = super().get_data_info(idx)
-        info['img'] = np.array(self.arrays[info['domain']][info['row']])
-        info['img_shape'] = info['ori_shape'] = (28, 28)
-        return info
 
 
 @DATASETS.register_module()
