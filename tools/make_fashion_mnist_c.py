@@ -63,6 +63,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from slim_mmseg.datasets.fashion_mnist import (DEBIAN_ROOT, FASHION_MNIST_FILES,  # noqa: E402
                                                find_idx_file, read_idx)
+from slim_mmseg.datasets.generated_output import is_current  # noqa: E402
 
 VERSION = 1
 MANIFEST_NAME = 'fashion_mnist_c.json'
@@ -194,19 +195,15 @@ def generate(source: str, out: str, seed: int = 0, per_class: int = 500, corrupt
     _, train_labels, train_digest = _read_split(source, 'train')
     wanted = manifest(dict(train=train_digest, test=test_digest), seed, per_class, corruptions)
     manifest_path = osp.join(out, MANIFEST_NAME)
-    if osp.isfile(manifest_path):
-        with open(manifest_path) as f:
-            if json.load(f) == wanted:
-                log(f'Fashion-MNIST-C (seed {seed}) already in {out}; nothing to do.')
-                return wanted
-        os.remove(manifest_path)
-        for name in os.listdir(out):  # a stale generation: no file of it may survive
+
+    def remove_stale(folder: str) -> None:  # no file of a stale generation may survive
+        for name in os.listdir(folder):
             if name.endswith('.npy'):
-                os.remove(osp.join(out, name))
-    elif osp.isdir(out) and os.listdir(out):
-        raise FileExistsError(f'{out} exists, is not empty and has no {MANIFEST_NAME}: refusing to write '
-                              'Fashion-MNIST-C into it. Choose another --out or remove the folder.')
-    os.makedirs(out, exist_ok=True)
+                os.remove(osp.join(folder, name))
+
+    if is_current(out, MANIFEST_NAME, wanted, 'Fashion-MNIST-C', remove_stale):
+        log(f'Fashion-MNIST-C (seed {seed}) already in {out}; nothing to do.')
+        return wanted
     np.save(osp.join(out, LABELS_NAME), np.tile(test_labels, len(SEVERITIES)))
     held_out = source_val_indices(train_labels, per_class, seed)
     np.save(osp.join(out, SOURCE_VAL_NAME), held_out)

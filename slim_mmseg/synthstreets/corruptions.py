@@ -36,6 +36,7 @@ import numpy as np
 from PIL import Image
 
 from slim_mmseg.datasets.cityscapes_labels import LABEL_ID_LOOKUP
+from slim_mmseg.datasets.generated_output import is_current
 
 CORRUPTIONS_VERSION = 1
 MANIFEST_NAME = 'synthstreets_c.json'
@@ -147,17 +148,14 @@ def generate_corruptions(source_root: str, out: str, seed: int = 0, corruptions=
     stems = _source_val(source_root)
     wanted = manifest(source_root, seed, corruptions)
     manifest_path = osp.join(out, MANIFEST_NAME)
-    if osp.isfile(manifest_path):
-        with open(manifest_path) as f:
-            if json.load(f) == wanted:
-                log(f'SynthStreets-C (seed {seed}) already in {out}; nothing to do.')
-                return wanted
-        os.remove(manifest_path)
+
+    def remove_stale(folder: str) -> None:
         for name in [CLEAN, LABEL_FOLDER.split('/')[0], *CORRUPTIONS]:
-            shutil.rmtree(osp.join(out, name), ignore_errors=True)
-    elif osp.isdir(out) and os.listdir(out):
-        raise FileExistsError(f'{out} exists, is not empty and has no {MANIFEST_NAME}: refusing to write '
-                              'SynthStreets-C into it. Choose another --out or remove the folder.')
+            shutil.rmtree(osp.join(folder, name), ignore_errors=True)
+
+    if is_current(out, MANIFEST_NAME, wanted, 'SynthStreets-C', remove_stale):
+        log(f'SynthStreets-C (seed {seed}) already in {out}; nothing to do.')
+        return wanted
 
     images = {}
     for index, stem in enumerate(stems):

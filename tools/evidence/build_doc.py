@@ -29,6 +29,11 @@ FM_C = ['gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_
         'zoom_blur', 'snow', 'fog', 'rain', 'brightness', 'contrast', 'elastic_transform', 'pixelate',
         'jpeg_compression']
 
+# The short schedule's SLIM rows (label, run name) and their pairs with the base rows, in two tables.
+AT_SLIM_ROWS = [(f'{base} + SLIM ({scale})', f'at_{name}_slim-{scale}')
+                for base, name in (('PGD-AT', 'pgd-at'), ('TRADES', 'trades')) for scale in ('mean', 'paper', 'balanced')]
+AT_SLIM_PAIRS = [(label, label.split(' + ')[0]) for label, _ in AT_SLIM_ROWS]
+
 # title, records file (under --records-dir), metric keys, labels, rows (label, run-name glob),
 # pairs (SLIM row, base row), headline metric keys for the verdicts
 TABLES = [
@@ -36,33 +41,19 @@ TABLES = [
          records='at.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
          rows=[('natural', 'at_natural'), ('PGD-AT', 'at_pgd-at'), ('PGD-CS AT', 'at_pgd-cs-at'),
                ('TRADES', 'at_trades'), ('MART', 'at_mart'),
-               ('PGD-AT + SLIM (mean)', 'at_pgd-at_slim-mean'),
-               ('PGD-AT + SLIM (paper)', 'at_pgd-at_slim-paper'),
-               ('PGD-AT + SLIM (balanced)', 'at_pgd-at_slim-balanced'),
-               ('TRADES + SLIM (mean)', 'at_trades_slim-mean'),
-               ('TRADES + SLIM (paper)', 'at_trades_slim-paper'),
-               ('TRADES + SLIM (balanced)', 'at_trades_slim-balanced'),
+               *AT_SLIM_ROWS,
                ('PGD-AT, step 0.0125', 'at_pgd-at_step0.0125'),
                ('PGD-AT, step 0.00625', 'at_pgd-at_step0.00625'),
                ('PGD-AT, step 0.003125', 'at_pgd-at_step0.003125')],
-         pairs=[('PGD-AT + SLIM (mean)', 'PGD-AT'), ('PGD-AT + SLIM (paper)', 'PGD-AT'),
-                ('PGD-AT + SLIM (balanced)', 'PGD-AT'), ('TRADES + SLIM (mean)', 'TRADES'),
-                ('TRADES + SLIM (paper)', 'TRADES'), ('TRADES + SLIM (balanced)', 'TRADES')],
+         pairs=AT_SLIM_PAIRS,
          headline=['pgd20/accuracy', 'clean/accuracy']),
     dict(title='Adversarial training, short schedule: stronger attacks on the first 1,000 test images',
          records='at_robust.jsonl',
          metrics=['autoattack/accuracy', 'lafeat/accuracy', 'ssa/accuracy', 'worst_case/accuracy'],
          labels=['AutoAttack', 'LAFEAT', 'SSA', 'worst case'],
          rows=[('PGD-AT', 'at_pgd-at'), ('TRADES', 'at_trades'),
-               ('PGD-AT + SLIM (mean)', 'at_pgd-at_slim-mean'),
-               ('PGD-AT + SLIM (paper)', 'at_pgd-at_slim-paper'),
-               ('PGD-AT + SLIM (balanced)', 'at_pgd-at_slim-balanced'),
-               ('TRADES + SLIM (mean)', 'at_trades_slim-mean'),
-               ('TRADES + SLIM (paper)', 'at_trades_slim-paper'),
-               ('TRADES + SLIM (balanced)', 'at_trades_slim-balanced')],
-         pairs=[('PGD-AT + SLIM (mean)', 'PGD-AT'), ('PGD-AT + SLIM (paper)', 'PGD-AT'),
-                ('PGD-AT + SLIM (balanced)', 'PGD-AT'), ('TRADES + SLIM (mean)', 'TRADES'),
-                ('TRADES + SLIM (paper)', 'TRADES'), ('TRADES + SLIM (balanced)', 'TRADES')],
+               *AT_SLIM_ROWS],
+         pairs=AT_SLIM_PAIRS,
          headline=['worst_case/accuracy', 'autoattack/accuracy']),
     dict(title='Adversarial training, long schedule (best checkpoint on source-val PGD-20, and last)',
          records='at_long.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],

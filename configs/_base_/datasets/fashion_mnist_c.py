@@ -13,18 +13,15 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type='FashionMNISTSplitDataset', part='train', split_root=fashion_mnist_c_root,
                  data_root=fashion_mnist_root, pipeline=pipeline))
+# Validation and test: in order, 500 images a batch.
+evaluation_loader = dict(batch_size=500, num_workers=0, persistent_workers=False,
+                         sampler=dict(type='DefaultSampler', shuffle=False))
 val_dataloader = dict(
-    batch_size=500,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    **evaluation_loader,
     dataset=dict(type='FashionMNISTSplitDataset', part='source_val', split_root=fashion_mnist_c_root,
                  data_root=fashion_mnist_root, pipeline=pipeline))
 test_dataloader = dict(
-    batch_size=500,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    **evaluation_loader,
     dataset=dict(
         type='ConcatDataset',
         datasets=[
