@@ -46,7 +46,6 @@ Deterministic (same source files, seed and parameters -> byte-identical files) a
 up-to-date ``--out`` is left alone). Read with ``FashionMNISTCDataset`` and ``FashionMNISTSplitDataset``
 (``slim_mmseg/datasets/fashion_mnist_c.py``).
 """
-import argparse
 import hashlib
 import json
 import os
@@ -63,7 +62,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from slim_mmseg.datasets.fashion_mnist import (DEBIAN_ROOT, FASHION_MNIST_FILES,  # noqa: E402
                                                find_idx_file, read_idx)
-from slim_mmseg.datasets.generated_output import is_current  # noqa: E402
+from slim_mmseg.datasets.generated_output import generator_parser, is_current  # noqa: E402
 
 VERSION = 1
 MANIFEST_NAME = 'fashion_mnist_c.json'
@@ -227,14 +226,9 @@ def generate(source: str, out: str, seed: int = 0, per_class: int = 500, corrupt
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--source', default=DEBIAN_ROOT, help='Fashion-MNIST IDX folder (default: %(default)s)')
-    parser.add_argument('--out', default=DEFAULT_OUT, help='output root (default: %(default)s)')
-    parser.add_argument('--seed', type=int, default=0)
+    parser = generator_parser(__doc__, DEBIAN_ROOT, 'Fashion-MNIST IDX folder', DEFAULT_OUT, CORRUPTIONS)
     parser.add_argument('--source-val-per-class', type=int, default=500,
                         help='training images per class held out for selection (default: %(default)s)')
-    parser.add_argument('--corruptions', nargs='+', default=list(CORRUPTIONS), choices=CORRUPTIONS)
     return parser.parse_args(argv)
 
 

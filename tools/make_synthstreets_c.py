@@ -8,13 +8,13 @@ and docs/inference_and_tools.md. Deterministic (same source, seed and corruption
 files) and idempotent (an up-to-date ``--out`` is left alone). Evaluate a checkpoint on it with
 ``tools/evaluate_corruptions.py``.
 """
-import argparse
 import os.path as osp
 import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
+from slim_mmseg.datasets.generated_output import generator_parser  # noqa: E402
 from slim_mmseg.synthstreets import DEFAULT_OUT  # noqa: E402
 from slim_mmseg.synthstreets.corruptions import CORRUPTIONS, generate_corruptions  # noqa: E402
 
@@ -22,13 +22,7 @@ DEFAULT_C_OUT = 'data/synthstreets_c'
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--source', default=DEFAULT_OUT, help='SynthStreets root (default: %(default)s)')
-    parser.add_argument('--out', default=DEFAULT_C_OUT, help='output root (default: %(default)s)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--corruptions', nargs='+', default=list(CORRUPTIONS), choices=CORRUPTIONS)
-    return parser.parse_args(argv)
+    return generator_parser(__doc__, DEFAULT_OUT, 'SynthStreets root', DEFAULT_C_OUT, CORRUPTIONS).parse_args(argv)
 
 
 def main(argv=None):

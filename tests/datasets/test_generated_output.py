@@ -35,3 +35,13 @@ def test_a_missing_folder_is_created_and_a_foreign_one_refused(tmp_path):
     write(tmp_path / 'foreign', None, ['notes.txt'])
     with pytest.raises(FileExistsError, match="has no m.json: refusing to write X into it. Choose another --out"):
         is_current(str(tmp_path / 'foreign'), 'm.json', WANTED, 'X', pytest.fail)
+
+
+def test_the_generators_share_one_command_line():
+    from slim_mmseg.datasets.generated_output import generator_parser
+    parser = generator_parser('X', 'src', 'the source folder', 'dst', ('fog', 'rain'))
+    args = parser.parse_args(['--seed', '3', '--corruptions', 'rain'])
+    assert (args.source, args.out, args.seed, args.corruptions) == ('src', 'dst', 3, ['rain'])
+    assert parser.parse_args([]).corruptions == ['fog', 'rain']
+    with pytest.raises(SystemExit):
+        parser.parse_args(['--corruptions', 'snow'])
