@@ -27,7 +27,7 @@ from mmseg.registry import MODELS  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401
 from slim_mmseg.attacks import PGD  # noqa: E402
-from slim_mmseg.evaluation.robust_accuracy import unwrap_model  # noqa: E402
+from slim_mmseg.models import network_of  # noqa: E402
 
 DEFAULT_CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'fashion_mnist_at',
                           'smallcnn_pgd-at.py')
@@ -55,7 +55,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     init_default_scope('mmseg')
     torch.manual_seed(0)
-    model = unwrap_model(MODELS.build(Config.fromfile(args.config).model)).eval()
+    model = network_of(MODELS.build(Config.fromfile(args.config).model)).eval()
     images = torch.rand(args.batch_size, *args.image_shape)
     with torch.no_grad():
         labels = model(images).argmax(dim=1)

@@ -41,7 +41,8 @@ from slim_mmseg.attacks import (ATTACKS, WORST_CASE, build_attack, default_lafea
                                 evaluate_attacks, file_sha256, format_table, load_or_train_heads, masking_checks,
                                 parse_epsilon)
 from slim_mmseg.engine import load_cli_config  # noqa: E402
-from slim_mmseg.evaluation.robust_accuracy import SEGMENTATION_ATTACK, unwrap_model  # noqa: E402
+from slim_mmseg.evaluation.robust_accuracy import SEGMENTATION_ATTACK  # noqa: E402
+from slim_mmseg.models import network_of  # noqa: E402
 
 GRADIENT_ATTACKS = ('pgd20', 'autoattack', 'lafeat')
 
@@ -179,7 +180,7 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     sha = file_sha256(args.checkpoint)
     model = MODELS.build(cfg.model)
-    task_model = unwrap_model(model)
+    task_model = network_of(model)
     record = dict(config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint), checkpoint_sha256=sha,
                   attacks=list(args.attacks), eps=eps, eps_text=args.eps, seed=args.seed,
                   num_samples=args.num_samples, batch_size=args.batch_size)

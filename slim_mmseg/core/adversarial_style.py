@@ -25,9 +25,10 @@ also public (:meth:`~AdversarialStyleGenerator.record_clean`, :meth:`~Adversaria
 
 The model stays in the mode the caller left it in (training, for a training step); normalisation
 layers follow ``norm_mode`` (:mod:`.batchnorm`; no buffer changes in the inner loop). The
-generator's resumable state — its random streams (``streams.random_start``, ``streams.slim``) and
-the running count of non-finite ascent steps — is the module :attr:`AdversarialStyleGenerator.state`,
-which a wrapper model registers as a submodule so that it travels in checkpoints.
+generator's random streams (``random_start``, and ``slim`` for the sampler's draws) are a
+:class:`.random_streams.RandomStreams` module, given by the caller (a wrapper model, which keeps it
+in its state dict so that it travels in checkpoints) or built from ``seed``. Each
+:class:`AdversarialStyle` reports its ascent's non-finite steps; callers keep the running count.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,10 +39,10 @@ from torch import Tensor, nn
 
 from .ascent import ascend, check_ascent
 from .module_lookup import resolve_module
-from .perturbations.style_statistics import INPUT, Statistics, StyleStatisticsPerturbation, recording_statistics
+from .perturbations.style_shift import INPUT, Statistics, StyleStatisticsPerturbation, recording_statistics
 from .random_streams import RandomStreams, seeded_generator
 from .slim_sampler import SLIMDraw, SLIMSampler
-from .slim_term import SLIMTerm
+from .slim_term import SLIMTerm, check_scale
 
 # With SLIM on, one ascent step from the exact clean statistics leaves the SLIM term without
 # gradient (every dictionary loss is at an extremum at x_adv = x); this start avoids that.
@@ -58,9 +59,13 @@ class CleanReference:
 
 @dataclass
 class AdversarialStyle:
-    """The adversary's result: detached adversarial statistics per position."""
+    """The adversary's result: detached adversarial statistics per position, the last finite
+    objective and the ascent's count of non-finite steps."""
     statistics: Statistics
     objective: Tensor  # 0-d, the inner loop's last finite objective
+    nonfinite_steps: Tensor  # 0-d
+    slim_ratio: Optional[Tensor] = None  # (N,), when measured (see ascent.AscentResult)
+    slim_zero_gradients: Optional[Tensor] = None  # 'balanced' only
 
 
 @dataclass
@@ -71,15 +76,6 @@ class AdversarialStep:
     style: AdversarialStyle
     adversarial_inputs: Tensor
     draw: Optional[SLIMDraw]
-
-
-class AdversaryState(nn.Module):
-    """An adversary's named random streams and its running count of non-finite ascent steps."""
-
-    def __init__(self, streams: RandomStreams):
-        super().__init__()
-        self.streams = streams
-        self.register_buffer('nonfinite_count', torch.zeros((), dtype=torch.int64))
 
 
 class AdversarialStyleGenerator:
@@ -97,12 +93,19 @@ class AdversarialStyleGenerator:
         eps: added to the variance before the square root; the floor of adversarial stds.
         norm_mode: normalisation layers in the inner loop: ``'batch'``, ``'running'`` or ``'eval'``.
         slim: a :class:`SLIMSampler`, or ``None`` for plain AdvStyle.
-        seed: seed of the random-start stream; ``None`` takes ``torch.initial_seed()``.
+        slim_scale: the SLIM term's scale, ``'mean'``, ``'paper'`` or ``'balanced'``
+            (:mod:`.slim_term`); the statistics are per sample, so the ascent loop applies every
+            scale itself (``'balanced'`` per sample).
+        seed: seed of the random-start stream when ``streams`` is not given; ``None`` takes
+            ``torch.initial_seed()``.
+        streams: the caller's :class:`RandomStreams` with a ``random_start`` stream and, with SLIM,
+            a ``slim`` stream, which then draws the sampler's (l, L_dict, lambda).
     """
 
     def __init__(self, positions: Sequence[str] = (INPUT,), steps: int = 1, step_size: float = 0.1,
                  rule: str = 'sign', random_start: Optional[float] = None, eps: float = 1e-6,
-                 norm_mode: str = 'batch', slim: Optional[SLIMSampler] = None, seed: Optional[int] = None):
+                 norm_mode: str = 'batch', slim: Optional[SLIMSampler] = None, seed: Optional[int] = None,
+                 streams: Optional[RandomStreams] = None, slim_scale: str = 'mean'):
         self.positions = tuple(positions)
         if not self.positions:
             raise ValueError('the adversary needs at least one position (\'input\' or a module name)')
@@ -125,23 +128,24 @@ class AdversarialStyleGenerator:
         self.eps = eps
         self.norm_mode = norm_mode
         self.slim = slim
-        streams = dict(random_start=seeded_generator(torch.initial_seed() if seed is None else seed))
-        if slim is not None:
-            streams['slim'] = slim.generator
-        self.state = AdversaryState(RandomStreams(**streams))
+        self.slim_scale = check_scale(slim_scale)
+        if streams is None:
+            generators = dict(random_start=seeded_generator(torch.initial_seed() if seed is None else seed))
+            if slim is not None:
+                generators['slim'] = slim.generator
+            streams = RandomStreams(**generators)
+        elif slim is not None:
+            slim.generator = streams['slim']
+        self.streams = streams
         # Set by a schedule (e.g. a warm-up hook); multiplies step_size.
         self.step_scale = 1.0
 
-    @property
-    def nonfinite_steps(self) -> int:
-        """Ascents stopped at a non-finite objective or gradient, over the run (resumed runs included)."""
-        return int(self.state.nonfinite_count)
-
     def state_dict(self) -> dict:
-        return self.state.state_dict()
+        """The random streams' states, by stream name."""
+        return self.streams.state_dict()
 
     def load_state_dict(self, state_dict: dict) -> None:
-        self.state.load_state_dict(state_dict)
+        self.streams.load_state_dict(state_dict)
 
     # -- configuration -------------------------------------------------------------------------
     def check_names(self, model: nn.Module) -> None:
@@ -152,18 +156,21 @@ class AdversarialStyleGenerator:
         for layer in self.slim.layers if self.slim is not None else ():
             resolve_module(model, layer, role='SLIM candidate layer')
 
-    def draw(self) -> Optional[SLIMDraw]:
-        return self.slim.draw() if self.slim is not None else None
+    def draw(self, batch_size: Optional[int] = None) -> Optional[SLIMDraw]:
+        """The next SLIM draw (``batch_size`` is needed with per-sample draws), or ``None`` without SLIM."""
+        return self.slim.draw(batch_size) if self.slim is not None else None
 
     # -- one call ------------------------------------------------------------------------------
     def step(self, model: nn.Module, inputs: Tensor, task_loss: Callable[[Tensor], Tensor],
-             clean_pass: Callable[[Tensor], Any], adversarial_pass: Callable[[Tensor], Any]) -> AdversarialStep:
+             clean_pass: Callable[[Tensor], Any], adversarial_pass: Callable[[Tensor], Any],
+             measure: bool = False) -> AdversarialStep:
         """Draw, record during ``clean_pass(inputs)``, ascend ``task_loss`` (+ SLIM), then run
-        ``adversarial_pass(x_adv)`` with the model re-styled."""
-        draw = self.draw()
+        ``adversarial_pass(x_adv)`` with the model re-styled. ``measure`` also measures SLIM's
+        strength at the first ascent step (:attr:`AdversarialStyle.slim_ratio`)."""
+        draw = self.draw(inputs.shape[0])
         with self.record_clean(model, inputs, draw) as reference:
             clean = clean_pass(inputs)
-        style = self.generate(model, inputs, reference, draw, task_loss)
+        style = self.generate(model, inputs, reference, draw, task_loss, measure=measure)
         with self.apply(model, inputs, style) as adversarial_inputs:
             adversarial = adversarial_pass(adversarial_inputs)
         return AdversarialStep(clean, adversarial, style, adversarial_inputs, draw)
@@ -178,21 +185,23 @@ class AdversarialStyleGenerator:
             if draw is None:
                 yield reference
             else:
-                with SLIMTerm.recording(model, draw) as term:
+                with SLIMTerm.recording(model, draw, self.slim_scale) as term:
                     yield reference
                 reference.slim_feature = term.clean_feature
         reference.statistics = {position: statistics[position] for position in self.positions}
 
     def generate(self, model: nn.Module, inputs: Tensor, reference: CleanReference,
-                 draw: Optional[SLIMDraw], task_loss: Callable[[Tensor], Tensor]) -> AdversarialStyle:
-        """Ascend ``task_loss(x_adv) + lambda * L_dict`` with respect to the style statistics."""
+                 draw: Optional[SLIMDraw], task_loss: Callable[[Tensor], Tensor],
+                 measure: bool = False) -> AdversarialStyle:
+        """Ascend ``task_loss(x_adv) + lambda * L_dict`` (at the term's scale) with respect to the
+        style statistics."""
         perturbation = StyleStatisticsPerturbation(reference.statistics, self.random_start, self.eps, self.rule)
-        slim = SLIMTerm(draw, reference.slim_feature) if draw is not None else None
+        slim = SLIMTerm(draw, reference.slim_feature, self.slim_scale) if draw is not None else None
         result = ascend(model, inputs, perturbation, task_loss, steps=self.steps,
                         step_size=self.step_size * self.step_scale, norm_mode=self.norm_mode, slim=slim,
-                        generator=self.state.streams['random_start'])
-        self.state.nonfinite_count += result.nonfinite_steps
-        return AdversarialStyle(perturbation.as_statistics(result.state), result.objective)
+                        generator=self.streams['random_start'], measure_slim_ratio=measure and slim is not None)
+        return AdversarialStyle(perturbation.as_statistics(result.state), result.objective, result.nonfinite_steps,
+                                result.slim_ratio, result.slim_zero_gradients)
 
     @contextmanager
     def apply(self, model: nn.Module, inputs: Tensor, style: AdversarialStyle) -> Iterator[Tensor]:
@@ -201,19 +210,3 @@ class AdversarialStyleGenerator:
         state = [s for pair in style.statistics.values() for s in pair]
         with perturbation.perturbed(model, inputs, state) as adversarial_inputs:
             yield adversarial_inputs
-
-    # -- checkpoints of the previous form ------------------------------------------------------
-    def legacy_state_dict(self, packed: Tensor, prefix: str = '') -> dict:
-        """Entries of this module's state dict from the single uint8 tensor that slim-mmseg <= 0.1
-        checkpoints hold (random-start state, SLIM state when SLIM is on, int64 count)."""
-        size = self.state.streams['random_start'].get_state().numel()
-        expected = size * (2 if self.slim is not None else 1) + 8
-        if packed.numel() != expected:
-            raise ValueError(f'the adversary state in this checkpoint has {packed.numel()} bytes, expected '
-                             f'{expected}: was it saved with a different SLIM setting (slim on/off)?')
-        packed = packed.to(torch.uint8).cpu()
-        entries = {prefix + 'streams.random_start._extra_state': packed[:size].clone(),
-                   prefix + 'nonfinite_count': packed[-8:].clone().view(torch.int64).reshape(())}
-        if self.slim is not None:
-            entries[prefix + 'streams.slim._extra_state'] = packed[size:2 * size].clone()
-        return entries

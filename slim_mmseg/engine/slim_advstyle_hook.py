@@ -12,6 +12,7 @@ from mmseg.registry import HOOKS
 
 from slim_mmseg.core import AdversarialStyle
 from slim_mmseg.models import SLIMAdvStyle, SLIMDistributedDataParallel
+from slim_mmseg.models.adversarial_wrapper import network_of
 
 
 @HOOKS.register_module()
@@ -23,7 +24,7 @@ class SLIMAdvStyleHook(Hook):
         warmup_iters: over this many iterations from ``start_iter`` the ascent step size grows
             linearly from ``step_size / warmup_iters`` to ``step_size``; 0 disables warm-up.
         log_interval: every this many iterations, log how often each SLIM layer and loss was drawn
-            so far, and the count of skipped non-finite adversarial steps.
+            so far, and warn when the count of non-finite adversarial ascents has grown.
         vis_interval: every this many iterations, write an image grid (rows: samples; columns:
             clean input, adversarial-style input, their predictions, ground truth) through the
             runner's visualizer (``<work_dir>/<timestamp>/vis_data/vis_image``); 0 disables it.
@@ -70,17 +71,20 @@ class SLIMAdvStyleHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs: Optional[dict] = None) -> None:
         model = self._slim_model(runner)
         slim = model.adversary.slim
-        if slim is not None and outputs is not None and 'slim_layer' in outputs:
-            self.layer_counts[slim.layers[int(outputs['slim_layer'])]] += 1
-            self.loss_counts[slim.losses[int(outputs['slim_loss'])]] += 1
-        nonfinite = model.adversary.nonfinite_steps
-        if nonfinite > self._reported_nonfinite:
-            runner.logger.warning(f'{nonfinite} adversarial style step(s) skipped so far because of '
-                                  'non-finite values (see the RuntimeWarning for the objective)')
-            self._reported_nonfinite = nonfinite
-        if self.every_n_train_iters(runner, self.log_interval) and self.layer_counts:
-            runner.logger.info(f'SLIM draws so far: layers {dict(self.layer_counts)}, '
-                               f'losses {dict(self.loss_counts)}')
+        if slim is not None and outputs is not None and 'slim_lambda' in outputs:
+            for layer in slim.layers:
+                self.layer_counts[layer] += int(outputs[f'slim_layer/{layer}'])
+            for loss in slim.losses:  # per-sample draws: the share of the batch
+                self.loss_counts[loss] += float(outputs[f'slim_loss/{loss}'])
+        if self.every_n_train_iters(runner, self.log_interval):
+            nonfinite = model.nonfinite_steps  # one host read per logging interval
+            if nonfinite > self._reported_nonfinite:
+                runner.logger.warning(f'{nonfinite} adversarial style ascent(s) so far froze at a non-finite '
+                                      'objective or gradient (the last finite style was kept)')
+                self._reported_nonfinite = nonfinite
+            if self.layer_counts:
+                runner.logger.info(f'SLIM draws so far: layers {dict(self.layer_counts)}, '
+                                   f'losses {dict(self.loss_counts)}')
         if model.last_batch is not None:
             grid = self._grid(runner, model, model.last_batch)
             runner.visualizer.add_image('slim_advstyle', grid, step=runner.iter + 1)
@@ -94,9 +98,10 @@ class SLIMAdvStyleHook(Hook):
         was_training = model.training
         model.eval()
         with torch.no_grad():
-            clean_pred = _predict(model.model, inputs)
-            with model.adversary.apply(model.model, inputs, _subset(batch['style'], count)) as styled:
-                adv_pred = _predict(model.model, styled)
+            network = network_of(model)
+            clean_pred = _predict(network, inputs)
+            with model.adversary.apply(network, inputs, _subset(batch['style'], count)) as styled:
+                adv_pred = _predict(network, styled)
         model.train(was_training)
         palette = _palette(runner)
         rows = []
@@ -122,7 +127,7 @@ def _predict(model, inputs):
 
 def _subset(style: AdversarialStyle, count: int) -> AdversarialStyle:
     return AdversarialStyle({k: (m[:count], s[:count]) for k, (m, s) in style.statistics.items()},
-                            style.objective)
+                            style.objective, style.nonfinite_steps)
 
 
 def _to_image(preprocessor, tensor) -> np.ndarray:

@@ -37,16 +37,9 @@ from torch.utils.data import DataLoader
 
 from ..attacks import PGD, WORST_CASE, Attack, Clean, RobustEvaluation, build_attack, check_epsilon, load_heads
 from ..attacks import predicted_correct
+from ..models.adversarial_wrapper import network_of
 
 SEGMENTATION_ATTACK = re.compile(r'^pgd(\d+)$')
-
-
-def unwrap_model(model: nn.Module) -> nn.Module:
-    """The task model inside DDP / ``SLIMAdvStyle`` / ``AdversarialTraining`` wrappers."""
-    while isinstance(getattr(model, 'module', None), nn.Module) or isinstance(getattr(model, 'model', None),
-                                                                              nn.Module):
-        model = model.module if isinstance(getattr(model, 'module', None), nn.Module) else model.model
-    return model
 
 
 class UnitRangeSegmentor(nn.Module):
@@ -102,7 +95,7 @@ class RobustTestLoop(BaseLoop):
         check_epsilon(eps)
         self.attack_names, self.eps = list(attacks), eps
         self.attack_options = dict(attack_options or {})
-        self.model = unwrap_model(runner.model)
+        self.model = network_of(runner.model)
         self.segmentation = isinstance(self.model, BaseSegmentor)
         if self.segmentation:
             unsupported = [n for n in self.attack_names if n != 'clean' and not SEGMENTATION_ATTACK.match(n)]

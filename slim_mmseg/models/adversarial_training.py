@@ -33,36 +33,41 @@ images in [0, 1]: its data preprocessor only scales (``mean=[0] * C, std=[255] *
 classifier normalises inside (``ImageClassifier(input_mean=..., input_std=...)``). A batch outside
 [0, 1] raises an error that says so.
 
-Randomness: the attack's random start and the SLIM draws come from their own generators (seeded by
-``seed``, default the run's seed), stored by name in the state dict (``random_streams.*``), so a
-resumed run continues both streams. AWP keeps no state across steps (see its module).
+Randomness: the attack's random start and the SLIM draws come from their own streams, derived from
+``seed`` (default the run's seed) and the stream's name, stored by name in the state dict
+(``random_streams.*``), so a resumed run continues both; the random start differs per rank, the
+draws do not. AWP keeps no state across steps (see its module).
 
 Logged: the objective's loss terms and ``loss``; outside the sum, ``adv_objective`` (the attack's
-last objective), ``attack_nonfinite_steps`` (running count of ascents stopped by a non-finite
-step), ``awp_active``, and with SLIM ``slim_layer``, ``slim_loss`` (indices into the configured
-lists) and ``slim_lambda``. Prediction and testing go to the wrapped model.
+last objective), ``nonfinite_steps`` (this step's ascents with a non-finite step; the running total,
+kept across resume, is ``model.nonfinite_steps``), ``awp_active``, and with SLIM the draw
+(``slim_layer/<layer>``, ``slim_loss/<loss>``, ``slim_lambda``, see
+:mod:`.adversarial_wrapper`), at the end of every ``log_interval`` iterations ``slim_ratio`` (the
+median over the batch of ``||lambda grad L_dict|| / ||grad L_task||`` at the attack's first step,
+one more backward) and with ``scale='balanced'`` ``slim_zero_gradients``. Prediction and testing go
+to the wrapped model.
 """
 from contextlib import nullcontext
-from typing import Callable, ContextManager, Dict, Optional, Union
+from typing import Callable, ContextManager, Dict, Optional
 
 import torch
 from mmengine.logging import MessageHub
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from slim_mmseg.core import (PixelPerturbation, RandomStreams, SLIMSampler, SLIMTerm, ascend,
-                             check_ascent, check_unit_range, resolve_module, seeded_generator)
+from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, check_ascent, check_unit_range,
+                             resolve_module)
 from slim_mmseg.core.batchnorm import evaluation_mode
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
-from .wrapped_model import build_wrapped_model
+from slim_mmseg.core.partial_forward import feature_until
+from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
 
 ATTACK_NORM_MODE = 'eval'  # TRADES' trades.py / MART's mart.py: model.eval() while crafting x_adv
 
 
 @MODELS.register_module()
-class AdversarialTraining(BaseModel):
+class AdversarialTraining(AdversarialWrapper):
     """Adversarial training of ``model`` with ``objective`` (+ SLIM, + AWP).
 
     Args:
@@ -73,26 +78,21 @@ class AdversarialTraining(BaseModel):
             (``'Linf'`` | ``'L2'``), ``random_start`` (default: the objective's, uniform for PGD-AT,
             ``'normal'`` 0.001 * N(0, 1) for TRADES and MART), ``normal_std`` (0.001).
         slim: :class:`~slim_mmseg.core.SLIMSampler` arguments (``layers``, ``losses``,
-            ``lambda_range``), or ``None`` (no SLIM).
+            ``lambda_range``, ``draw='batch'|'sample'``) and the term's ``scale``
+            (``'mean'|'paper'|'balanced'``, :mod:`slim_mmseg.core.slim_term`), or ``None`` (no SLIM).
         awp: :class:`~slim_mmseg.core.objectives.AdversarialWeightPerturbation` arguments
             (``gamma``, ``warmup_epochs``), or ``None``.
-        seed: seed of the attack's and SLIM's generators (default: ``torch.initial_seed()``, the
-            run's seed once mmengine has set it; identical on every rank).
-        data_preprocessor: a config's top-level ``data_preprocessor`` goes to the wrapped model
-            when that has none of its own.
-        init_cfg: mmengine initialisation config.
-        pretrained, train_cfg, test_cfg: set to ``None`` by ``mmseg.apis.init_model``; any other
-            value belongs in the wrapped model's config and is refused.
+        seed, log_interval, data_preprocessor, init_cfg, pretrained, train_cfg, test_cfg: see
+            :class:`.adversarial_wrapper.AdversarialWrapper`.
     """
+
+    accumulation_message = 'crafts its attack and weight perturbation against the weights of each step'
 
     def __init__(self, model: dict, objective: dict, attack: Optional[dict] = None,
                  slim: Optional[dict] = None, awp: Optional[dict] = None, seed: Optional[int] = None,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None,
-                 pretrained: None = None, train_cfg: None = None, test_cfg: None = None):
-        super().__init__(init_cfg=init_cfg)
-        self.model = build_wrapped_model(type(self).__name__, model, data_preprocessor, pretrained, train_cfg,
-                                         test_cfg)
-        self.data_preprocessor = self.model.data_preprocessor
+                 **wrapper):
+        slim, self.slim_scale, seed = slim_settings(slim, seed)
+        super().__init__(model, seed=seed, **wrapper)
         self.objective = build_objective(objective)
 
         attack = dict(attack or {})
@@ -103,41 +103,24 @@ class AdversarialTraining(BaseModel):
         self.perturbation = PixelPerturbation(**attack)
         check_ascent(self.steps, self.step_size, None, ATTACK_NORM_MODE)
 
-        seed = torch.initial_seed() if seed is None else seed
-        # Distinct seeds: two generators seeded alike would draw the same numbers.
-        self.sampler = SLIMSampler(**dict(dict(seed=seed + 1), **slim)) if slim is not None else None
+        self.sampler = SLIMSampler(**slim) if slim is not None else None
+        self.use_streams(decisions=('slim',) if slim is not None else (), noise=('random_start',))
         if self.sampler is not None:
             for layer in self.sampler.layers:
                 resolve_module(self.model, layer, role='SLIM layer')
-        streams = dict(random_start=seeded_generator(seed))
-        if self.sampler is not None:
-            streams['slim'] = self.sampler.generator
-        self.random_streams = RandomStreams(**streams)
+            self.sampler.generator = self.random_streams['slim']
         self.awp = AdversarialWeightPerturbation(**awp) if awp is not None else None
-        self.nonfinite_steps = 0
-
-    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
-        return self.model(inputs, data_samples, mode=mode)
-
-    def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
-        return self.adversarial_train_step(data, optim_wrapper, outer_forward=self, defer_sync=nullcontext)
 
     def adversarial_train_step(self, data, optim_wrapper: OptimWrapper, outer_forward: Callable,
                                defer_sync: Callable[[], ContextManager]) -> Dict[str, Tensor]:
-        """One adversarial-training step. ``outer_forward`` runs the passes that train the weights
-        (the model, or its DDP wrapper so that their gradients are all-reduced once, at the single
-        backward); the attack and AWP's direction use the bare model. ``defer_sync`` is unused:
-        there is one backward per step."""
-        if getattr(optim_wrapper, '_accumulative_counts', 1) != 1:
-            raise ValueError('AdversarialTraining does not support optim_wrapper.accumulative_counts > 1')
-        with optim_wrapper.optim_context(self):
-            data = self.data_preprocessor(data, True)
-        inputs, data_samples = data['inputs'], data['data_samples']
+        """One adversarial-training step. The attack and AWP's direction use the bare model;
+        ``defer_sync`` is unused: there is one backward per step."""
+        inputs, data_samples = self.preprocess(data, optim_wrapper)
         check_unit_range(inputs)
         labels = torch.stack([sample.gt_label for sample in data_samples]).to(inputs.device)
 
         with optim_wrapper.optim_context(self):
-            adversarial, draw = self.attack(inputs, labels)
+            adversarial, draw = self.attack(inputs, labels, measure=self.sampler is not None and self.measuring_step())
         awp_perturbation = self._weight_perturbation(inputs, adversarial, labels)
         with (self.awp.applied(self.model, awp_perturbation) if awp_perturbation is not None
               else nullcontext()):
@@ -148,32 +131,38 @@ class AdversarialTraining(BaseModel):
             loss, log_vars = self.parse_losses(self.objective.training_loss(adv_logits, labels, clean_logits))
             optim_wrapper.update_params(loss)
 
-        log_vars['adv_objective'] = adversarial.objective.detach().float()
-        log_vars['attack_nonfinite_steps'] = torch.tensor(float(self.nonfinite_steps))
+        log_vars['adv_objective'] = torch.as_tensor(adversarial.objective).detach().float()
+        log_vars['nonfinite_steps'] = self.count_nonfinite(adversarial.nonfinite_steps)
         log_vars['awp_active'] = torch.tensor(float(awp_perturbation is not None))
         if draw is not None:
-            log_vars['slim_layer'] = torch.tensor(float(draw.layer_index))
-            log_vars['slim_loss'] = torch.tensor(float(draw.loss_index))
-            log_vars['slim_lambda'] = torch.tensor(draw.weight)
+            log_vars.update(slim_log_vars(draw, self.sampler.layers, self.sampler.losses))
+            log_vars.update(slim_strength_log_vars(adversarial.slim_ratio, adversarial.slim_zero_gradients))
         return log_vars
 
-    def attack(self, inputs: Tensor, labels: Tensor):
-        """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1]."""
-        draw = self.sampler.draw() if self.sampler is not None else None
+    def attack(self, inputs: Tensor, labels: Tensor, measure: bool = False):
+        """``(AscentResult, SLIMDraw or None)``: the training attack on a batch in [0, 1];
+        ``measure`` also measures SLIM's strength (one more backward)."""
+        draw = self.sampler.draw(inputs.shape[0]) if self.sampler is not None else None
         clean_logits, slim_term = None, None
-        if self.objective.attack_uses_clean_logits or draw is not None:
+        if self.objective.attack_uses_clean_logits:  # TRADES: p(x) needs the full clean pass
             with torch.no_grad(), evaluation_mode(self.model), \
-                    (SLIMTerm.recording(self.model, draw) if draw is not None else nullcontext()) as term:
+                    (SLIMTerm.recording(self.model, draw, self.slim_scale) if draw is not None
+                     else nullcontext()) as term:
                 clean_logits = self.model(inputs, mode='tensor').detach()
             slim_term = term
+        elif draw is not None:  # SLIM alone needs f_l(x): the clean pass stops at layer l
+            with torch.no_grad(), evaluation_mode(self.model):
+                feature = feature_until(resolve_module(self.model, draw.layer, role='SLIM layer'),
+                                        lambda: self.model(inputs, mode='tensor'), draw.layer)
+            slim_term = SLIMTerm(draw, feature, self.slim_scale)
 
         def attack_loss(adversarial_inputs: Tensor) -> Tensor:
             return self.objective.attack_loss(self.model(adversarial_inputs, mode='tensor'), labels, clean_logits)
 
         result = ascend(self.model, inputs, self.perturbation, attack_loss, steps=self.steps,
                         step_size=self.step_size, norm_mode=ATTACK_NORM_MODE, slim=slim_term,
-                        generator=self.random_streams['random_start'])
-        self.nonfinite_steps += result.nonfinite_steps
+                        generator=self.random_streams['random_start'],
+                        measure_slim_ratio=measure and slim_term is not None)
         return result, draw
 
     def _weight_perturbation(self, inputs: Tensor, adversarial, labels: Tensor) -> Optional[Dict[str, Tensor]]:

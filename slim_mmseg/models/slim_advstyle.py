@@ -21,28 +21,33 @@ min-max in its training step; prediction and testing go to the wrapped model unt
    step on the summed gradients.
 
 Backpropagating the clean loss before the inner loop frees the clean graph early: peak memory is
-that of one pass, not of the clean and adversarial graphs together. Logged values: the clean losses
-(``decode.loss_ce``...), the adversarial ones (``adv.decode.loss_ce``...), ``loss`` (their total), and,
-outside the total, ``adv_objective`` (the inner objective), ``slim_layer``, ``slim_loss`` (indices
-into the configured lists) and ``slim_lambda``.
+that of one pass, not of the clean and adversarial graphs together.
+
+Randomness: the adversary's random start and the SLIM draws are the ``random_start`` and ``slim``
+streams of ``random_streams``, derived from the run seed (or ``slim['seed']``) and the stream's
+name. Logged values: the clean losses (``decode.loss_ce``...), the adversarial ones
+(``adv.decode.loss_ce``...), ``loss`` (their total), and, outside the total, ``adv_objective`` (the
+inner objective), ``nonfinite_steps`` (this step's; the running total, kept across resume, is
+``model.nonfinite_steps``) and the draw (``slim_layer/<layer>``, ``slim_loss/<loss>``,
+``slim_lambda``, see :mod:`.adversarial_wrapper`), at the end of every ``log_interval`` iterations
+``slim_ratio`` (median over the batch, first ascent step) and with ``scale='balanced'``
+``slim_zero_gradients``.
 """
-from contextlib import nullcontext
-from typing import Callable, ContextManager, Dict, Optional, Union
+from typing import Callable, ContextManager, Dict, Optional
 
 import torch
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from torch import Tensor
 
 from slim_mmseg.core import AdversarialStyleGenerator, SLIMSampler
-from .wrapped_model import build_wrapped_model
+from .adversarial_wrapper import AdversarialWrapper, slim_log_vars, slim_settings, slim_strength_log_vars
 
 ADV_PREFIX = 'adv.'
 
 
 @MODELS.register_module()
-class SLIMAdvStyle(BaseModel):
+class SLIMAdvStyle(AdversarialWrapper):
     """Adversarial style augmentation (+ SLIM) around ``model``.
 
     Args:
@@ -50,28 +55,28 @@ class SLIMAdvStyle(BaseModel):
         adversary: keyword arguments of :class:`~slim_mmseg.core.AdversarialStyleGenerator`
             (``positions``, ``steps``, ``step_size``, ``rule``, ``random_start``, ``eps``).
         slim: keyword arguments of :class:`~slim_mmseg.core.SLIMSampler` (``layers``, ``losses``,
-            ``lambda_range``), or ``None`` for plain AdvStyle.
+            ``lambda_range``, ``draw='batch'|'sample'``) and the term's ``scale``
+            (``'mean'|'paper'|'balanced'``; the ascent applies it per sample, the statistics being
+            per sample), or ``None`` for plain AdvStyle.
         adv_loss_weight: weight of the adversarial-batch loss in the outer objective.
-        data_preprocessor: mmengine's Runner passes a config's top-level ``data_preprocessor`` to
-            the model it builds; it goes to the wrapped model when that has none of its own.
-        init_cfg: mmengine initialisation config.
-        pretrained, train_cfg, test_cfg: set on the model config by ``mmseg.apis.init_model``
-            (to ``None``); a non-``None`` value belongs in the wrapped model's config and is refused.
+        seed, log_interval, data_preprocessor, init_cfg, pretrained, train_cfg, test_cfg: see
+            :class:`.adversarial_wrapper.AdversarialWrapper`.
     """
+    accumulation_message = 'does two backward passes per step'
 
     def __init__(self, model: dict, adversary: Optional[dict] = None, slim: Optional[dict] = None,
-                 adv_loss_weight: float = 1.0, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None, pretrained: None = None, train_cfg: None = None,
-                 test_cfg: None = None):
-        super().__init__(init_cfg=init_cfg)
-        self.model = build_wrapped_model(type(self).__name__, model, data_preprocessor, pretrained, train_cfg,
-                                         test_cfg)
-        self.data_preprocessor = self.model.data_preprocessor
+                 adv_loss_weight: float = 1.0, seed: Optional[int] = None, **wrapper):
+        adversary = dict(adversary or {})
+        if 'seed' in adversary:
+            raise ValueError('adversary.seed is not used: the random start derives from the wrapper\'s seed '
+                             '(SLIMAdvStyle(seed=...) or slim.seed)')
+        slim, scale, seed = slim_settings(slim, seed)
+        super().__init__(model, seed=seed, **wrapper)
         sampler = SLIMSampler(**slim) if slim is not None else None
-        self.adversary = AdversarialStyleGenerator(**(adversary or {}), slim=sampler)
+        self.use_streams(decisions=('slim',) if sampler is not None else (), noise=('random_start',))
+        self.adversary = AdversarialStyleGenerator(**adversary, slim=sampler, slim_scale=scale,
+                                                   streams=self.random_streams)
         self.adversary.check_names(self.model)
-        # Registered as a submodule so that the adversary's random streams travel in checkpoints.
-        self.adversary_state = self.adversary.state
         self.adv_loss_weight = adv_loss_weight
         # Switched by SLIMAdvStyleHook (start iteration); plain ERM steps while False.
         self.adversarial_enabled = True
@@ -79,27 +84,12 @@ class SLIMAdvStyle(BaseModel):
         self.keep_batch = False
         self.last_batch: Optional[Dict[str, object]] = None
 
-    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
-        return self.model(inputs, data_samples, mode=mode)
-
-    def train_step(self, data: Union[dict, tuple, list], optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
-        return self.adversarial_train_step(data, optim_wrapper, outer_forward=self, defer_sync=nullcontext)
-
     def adversarial_train_step(self, data, optim_wrapper: OptimWrapper, outer_forward: Callable,
                                defer_sync: Callable[[], ContextManager]) -> Dict[str, Tensor]:
-        """The min-max step.
-
-        ``outer_forward`` runs the two passes that train the weights (the model itself, or its DDP
-        wrapper so that their gradients are synchronised); the inner loop always calls the bare
-        model. ``defer_sync`` wraps the clean forward/backward (DDP's ``no_sync``): gradients are
-        all-reduced once, after the adversarial backward.
-        """
-        if getattr(optim_wrapper, '_accumulative_counts', 1) != 1:
-            raise ValueError('SLIMAdvStyle does two backward passes per step and does not support '
-                             'optim_wrapper.accumulative_counts > 1')
-        with optim_wrapper.optim_context(self):
-            data = self.data_preprocessor(data, True)
-        inputs, data_samples = data['inputs'], data['data_samples']
+        """The min-max step. The inner loop always calls the bare model; ``defer_sync`` wraps the
+        clean forward/backward (DDP's ``no_sync``): gradients are all-reduced once, after the
+        adversarial backward."""
+        inputs, data_samples = self.preprocess(data, optim_wrapper)
         if not self.adversarial_enabled:
             with optim_wrapper.optim_context(self):
                 clean_losses = outer_forward(inputs, data_samples, mode='loss')
@@ -124,7 +114,8 @@ class SLIMAdvStyle(BaseModel):
             return adv_vars
 
         with optim_wrapper.optim_context(self):
-            step = self.adversary.step(self.model, inputs, task_loss, clean_pass, adversarial_pass)
+            step = self.adversary.step(self.model, inputs, task_loss, clean_pass, adversarial_pass,
+                                       measure=self.adversary.slim is not None and self.measuring_step())
         optim_wrapper.step()
         optim_wrapper.zero_grad()
         log_vars, adv_vars, style, draw = step.clean, step.adversarial, step.style, step.draw
@@ -135,17 +126,37 @@ class SLIMAdvStyle(BaseModel):
                                    data_samples=data_samples, style=style, draw=draw)
         log_vars['loss'] = log_vars['loss'] + self.adv_loss_weight * adv_vars.pop('loss')
         log_vars.update((ADV_PREFIX + key, value) for key, value in adv_vars.items())
-        log_vars['adv_objective'] = style.objective.detach().float()
+        log_vars['adv_objective'] = torch.as_tensor(style.objective).detach().float()
+        log_vars['nonfinite_steps'] = self.count_nonfinite(style.nonfinite_steps)
         if draw is not None:
-            log_vars['slim_layer'] = torch.tensor(float(draw.layer_index))
-            log_vars['slim_loss'] = torch.tensor(float(draw.loss_index))
-            log_vars['slim_lambda'] = torch.tensor(draw.weight)
+            log_vars.update(slim_log_vars(draw, self.adversary.slim.layers, self.adversary.slim.losses))
+            log_vars.update(slim_strength_log_vars(style.slim_ratio, style.slim_zero_gradients))
         return log_vars
 
-    # Checkpoints of slim-mmseg <= 0.1 packed the adversary's random states into one tensor under
-    # this wrapper's ``_extra_state``; they are converted to the named entries on load.
+    # Earlier checkpoints keep the adversary's state under ``adversary_state.`` (named streams and
+    # count) or, slim-mmseg <= 0.1, packed into one uint8 tensor under ``_extra_state`` (random-start
+    # state, SLIM state when SLIM is on, int64 count); both are converted to this wrapper's keys.
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        old = prefix + 'adversary_state.'
+        for key in [k for k in state_dict if k.startswith(old)]:
+            rest = key[len(old):]
+            new = 'random_streams.' + rest[len('streams.'):] if rest.startswith('streams.') else rest
+            state_dict[prefix + new] = state_dict.pop(key)
         packed = state_dict.pop(prefix + '_extra_state', None)
         if packed is not None:
-            state_dict.update(self.adversary.legacy_state_dict(packed, prefix + 'adversary_state.'))
+            state_dict.update(self._unpacked_state(packed, prefix))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def _unpacked_state(self, packed: Tensor, prefix: str) -> dict:
+        size = self.random_streams['random_start'].get_state().numel()
+        slim = self.adversary.slim is not None
+        expected = size * (2 if slim else 1) + 8
+        if packed.numel() != expected:
+            raise ValueError(f'the adversary state in this checkpoint has {packed.numel()} bytes, expected '
+                             f'{expected}: was it saved with a different SLIM setting (slim on/off)?')
+        packed = packed.to(torch.uint8).cpu()
+        entries = {prefix + 'random_streams.random_start._extra_state': packed[:size].clone(),
+                   prefix + 'nonfinite_count': packed[-8:].clone().view(torch.int64).reshape(())}
+        if slim:
+            entries[prefix + 'random_streams.slim._extra_state'] = packed[size:2 * size].clone()
+        return entries

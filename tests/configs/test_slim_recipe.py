@@ -35,4 +35,4 @@ def test_mmseg_segformer_config_becomes_slim_advstyle(tmp_path):
     assert type(model).__name__ == 'SLIMAdvStyle'
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-4))
     log = model.train_step(random_seg_batch(n=2, size=64, num_classes=150), optim)
-    assert torch.isfinite(log['loss']) and 'adv.decode.loss_ce' in log and 'slim_layer' in log
+    assert torch.isfinite(log['loss']) and 'adv.decode.loss_ce' in log and 'slim_lambda' in log

@@ -37,7 +37,9 @@ def test_schedule_logging_and_grid(tiny_config_file, tmp_path):
         assert 'adv.decode.loss_ce' not in record and 'slim_lambda' not in record
     for record in records[2:]:
         assert 'adv.decode.loss_ce' in record and -1 <= record['slim_lambda'] <= 1
-        assert record['slim_layer'] in (0.0, 1.0)
+        # one-hot per layer (window_size=1): a real draw, not an averaged index
+        drawn = (record['slim_layer/backbone.layer1'], record['slim_layer/backbone.layer4'])
+        assert sorted(drawn) == [0.0, 1.0]
         # the SLIM values are logged beside the total, not summed into it
         assert record['loss'] == pytest.approx(
             record['decode.loss_ce'] + record['adv.decode.loss_ce'], rel=1e-3)
@@ -81,9 +83,33 @@ def test_tensorboard_switch_writes_losses_slim_draws_and_the_grid(tiny_config_fi
     events = EventAccumulator(str(event_file.parent), size_guidance={'images': 0, 'scalars': 0})
     events.Reload()
     scalars = events.Tags()['scalars']
-    for tag in ('loss', 'decode.loss_ce', 'adv.decode.loss_ce', 'slim_layer', 'slim_loss', 'slim_lambda'):
+    for tag in ('loss', 'decode.loss_ce', 'adv.decode.loss_ce', 'slim_layer/backbone.layer1',
+                'slim_loss/mse', 'slim_lambda'):
         assert tag in scalars, (tag, scalars)
         assert [e.step for e in events.Scalars(tag)] == [1, 2]
     assert all(-1 <= e.value <= 1 for e in events.Scalars('slim_lambda'))
     grid, = events.Images('slim_advstyle')
     assert (grid.step, grid.height, grid.width) == (2, 64, 5 * 32)
+
+
+def test_non_finite_count_is_reported_once_per_growth_at_logging_intervals():
+    from types import SimpleNamespace
+
+    import torch
+    from mmseg.registry import MODELS
+
+    import slim_mmseg.openmmlab  # noqa: F401
+    from slim_mmseg.engine.slim_advstyle_hook import SLIMAdvStyleHook
+
+    model = MODELS.build(dict(type='SLIMAdvStyle', model=dict(
+        type='ImageClassifier', num_classes=2, in_channels=8, backbone=dict(type='CIFARResNet', blocks=(1, 1, 1, 1),
+                                                                         base_width=2),
+        data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.] * 3, std=[1.] * 3)), slim=None, seed=0))
+    warnings = []
+    runner = SimpleNamespace(model=model, iter=0, logger=SimpleNamespace(warning=warnings.append, info=lambda m: None))
+    hook = SLIMAdvStyleHook(log_interval=2)
+    model.count_nonfinite(torch.tensor(1))
+    for iteration in range(4):
+        runner.iter = iteration
+        hook.after_train_iter(runner, iteration, outputs={})
+    assert len(warnings) == 1 and warnings[0].startswith('1 adversarial style ascent(s)')

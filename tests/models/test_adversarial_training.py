@@ -112,7 +112,9 @@ def test_training_step_gives_every_parameter_a_finite_gradient(objective, slim):
     assert ('slim_lambda' in log_vars) == slim
     if slim:
         assert log_vars['slim_lambda'].item() == pytest.approx(0.5)
-        assert 0 <= log_vars['slim_layer'] < len(LAYERS)
+        drawn = [log_vars[f'slim_layer/{layer}'].item() for layer in LAYERS]
+        assert sorted(drawn) == [0.0] * (len(LAYERS) - 1) + [1.0]  # one-hot: a real draw
+        assert sum(log_vars[f'slim_loss/{loss}'].item() for loss in ('mse', 'ortho', 'reverse')) == 1.0
 
 
 def test_pgd_equals_torchattacks_pgd_from_the_same_start():
@@ -141,7 +143,7 @@ def test_slim_changes_the_attack_but_not_the_weight_gradient_formula(monkeypatch
 
     # Given the same x_adv, both update the weights identically: SLIM only acts inside the attack.
     for model in (plain, slim):
-        monkeypatch.setattr(model, 'attack', lambda inputs, labels, fixed=slim_result, draw=None: (fixed, draw))
+        monkeypatch.setattr(model, 'attack', lambda inputs, labels, measure=False, fixed=slim_result, draw=None: (fixed, draw))
     updated = []
     for model in (plain, slim):
         model.train_step(raw_batch(), OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))
@@ -215,5 +217,22 @@ def test_a_non_finite_attack_step_is_counted_and_logged(monkeypatch):
     model = build(dict(type='PGDAT'))
     monkeypatch.setattr(model.objective, 'attack_loss', lambda logits, labels, clean=None: logits.sum() * float('nan'))
     log_vars = model.train_step(raw_batch(), OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1)))
-    assert log_vars['attack_nonfinite_steps'] == 1 and model.nonfinite_steps == 1
+    assert log_vars['nonfinite_steps'] == 1 and model.nonfinite_steps == 1
     assert torch.isfinite(log_vars['loss'])  # trained on the last finite x_adv (the random start)
+    # the running count is a buffer: it survives a resume
+    resumed = build(dict(type='PGDAT'))
+    resumed.load_state_dict(model.state_dict())
+    assert resumed.nonfinite_steps == 1
+
+
+@pytest.mark.parametrize('objective,clean_head_calls', [('PGDAT', 0), ('MART', 0), ('TRADES', 1)])
+def test_the_clean_reference_pass_stops_at_the_slim_layer_unless_the_attack_needs_clean_logits(
+        objective, clean_head_calls):
+    model = build(dict(type=objective), slim=dict(layers=['backbone.layer1'], lambda_range=(1.0, 1.0)), steps=2)
+    calls, layer_calls = [], []
+    model.model.head.register_forward_hook(lambda *_: calls.append(1))
+    model.model.backbone.layer1.register_forward_hook(lambda *_: layer_calls.append(1))
+    images, labels = batch()
+    model.attack(images, labels)
+    assert len(calls) == clean_head_calls + 2  # the clean pass (if it runs to the end), two ascent steps
+    assert len(layer_calls) == 1 + 2

@@ -106,7 +106,8 @@ def test_slim_training_step_gives_every_parameter_a_finite_gradient():
 
     optim = RecordingOptimWrapper(torch.optim.SGD(wrapper.parameters(), lr=0.01))
     log_vars = wrapper.train_step(batch(), optim)
-    assert {'loss_cls', 'adv.loss_cls', 'slim_layer', 'slim_lambda'} <= set(log_vars)
+    assert {'loss_cls', 'adv.loss_cls', 'slim_lambda'} <= set(log_vars)
+    assert sum(v.item() for k, v in log_vars.items() if k.startswith('slim_layer/')) == 1.0
     assert not torch.isclose(log_vars['loss_cls'], log_vars['adv.loss_cls'])
     assert len(gradients) == len(list(wrapper.parameters()))
     for name, grad in gradients.items():

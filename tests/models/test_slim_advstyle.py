@@ -72,13 +72,16 @@ def test_train_step_logs_clean_adversarial_and_slim_values():
     model = build(slim_cfg())
     log = model.train_step(batch(), optim_for(model))
     for key in ('decode.loss_ce', 'aux.loss_ce', 'adv.decode.loss_ce', 'adv.aux.loss_ce',
-                'adv_objective', 'slim_layer', 'slim_loss', 'slim_lambda'):
+                'adv_objective', 'nonfinite_steps', 'slim_lambda', *(f'slim_layer/{layer}' for layer in LAYERS),
+                'slim_loss/mse', 'slim_loss/ortho', 'slim_loss/reverse'):
         assert key in log, key
     summed = sum(v for k, v in log.items() if k.startswith(('decode.loss', 'aux.loss', 'adv.decode.loss',
                                                             'adv.aux.loss')))
     assert log['loss'].item() == pytest.approx(summed.item(), rel=1e-5)
     assert -1.0 <= log['slim_lambda'].item() <= 1.0
-    assert 0 <= int(log['slim_layer']) < len(LAYERS)
+    # one-hot indicators: what the log processor averages is a frequency, and one step is a draw
+    assert sorted(log[f'slim_layer/{layer}'].item() for layer in LAYERS) == [0.0, 0.0, 0.0, 1.0]
+    assert sorted(log[f'slim_loss/{loss}'].item() for loss in ('mse', 'ortho', 'reverse')) == [0.0, 0.0, 1.0]
 
 
 def test_every_trainable_parameter_gets_a_finite_gradient_from_the_outer_loss():
@@ -94,22 +97,50 @@ def test_every_trainable_parameter_gets_a_finite_gradient_from_the_outer_loss():
 
 
 def test_outer_gradient_is_clean_plus_adversarial_gradient():
-    model = build(slim_cfg(adv_loss_weight=0.5))
+    """The expected gradient is built by hand (statistics, random start, one sign step of
+    L_task + lambda * mse at a fixed draw, re-styling), not with the adversary under test."""
+    eps, step_size, weight, layer = 1e-6, 0.1, 0.7, 'backbone.layer2'
+    model = build(slim_cfg(adv_loss_weight=0.5,
+                           slim=dict(layers=[layer], losses=['mse'], lambda_range=(weight, weight), seed=0)))
     reference = copy.deepcopy(model)
     optim = optim_for(model)
     data = batch()
     model.train_step(data, optim)
-    # recompute: same draw, same random start, from the reference copy
+
+    network = reference.model
     data_p = reference.data_preprocessor(data, True)
-    inputs, samples = data_p['inputs'], data_p['data_samples']
-    adversary = reference.adversary
-    draw = adversary.draw()
-    with adversary.record_clean(reference.model, inputs, draw) as ref:
-        clean = reference.parse_losses(reference.model(inputs, samples, mode='loss'))[0]
-    style = adversary.generate(reference.model, inputs, ref, draw,
-                               lambda x: reference.parse_losses(reference.model(x, samples, mode='loss'))[0])
-    with adversary.apply(reference.model, inputs, style) as adv_inputs:
-        adv = reference.parse_losses(reference.model(adv_inputs, samples, mode='loss'))[0]
+    x, samples = data_p['inputs'], data_p['data_samples']
+
+    def task(inputs):
+        return reference.parse_losses(network(inputs, samples, mode='loss'))[0]
+
+    def statistics(t):
+        return t.mean((2, 3), keepdim=True), (t.var((2, 3), unbiased=False, keepdim=True) + eps).sqrt()
+
+    def restyled(mean, std):
+        own_mean, own_std = statistics(x)
+        return (x - own_mean) / own_std * std + mean
+
+    features = []
+    hook = network.get_submodule(layer).register_forward_hook(lambda m, i, o: features.append(o))
+    clean = task(x)
+    clean_feature = features.pop().detach()
+    mean0, std0 = statistics(x)
+    generator = reference.random_streams['random_start']
+    mean = (mean0 + (2 * torch.rand(mean0.shape, generator=generator) - 1) * 0.05).detach().requires_grad_()
+    std = (std0 + (2 * torch.rand(std0.shape, generator=generator) - 1) * 0.05).clamp(min=eps).detach()
+    std.requires_grad_()
+    frozen = copy.deepcopy(network)  # batch statistics in the inner loop, buffers untouched
+    frozen_features = []
+    frozen.get_submodule(layer).register_forward_hook(lambda m, i, o: frozen_features.append(o))
+    objective = (reference.parse_losses(frozen(restyled(mean, std), samples, mode='loss'))[0]
+                 + weight * ((frozen_features.pop() - clean_feature) ** 2).mean())
+    grad_mean, grad_std = torch.autograd.grad(objective, (mean, std))
+    with torch.no_grad():
+        mean_adv = mean + step_size * grad_mean.sign()
+        std_adv = (std + step_size * grad_std.sign()).clamp(min=eps)
+    adv = task(restyled(mean_adv, std_adv))
+    hook.remove()
     (clean + 0.5 * adv).backward()
     for name, param in reference.named_parameters():
         assert torch.allclose(param.grad, optim.seen_grads[name], rtol=1e-3, atol=1e-6), name
@@ -208,15 +239,46 @@ def test_checkpoint_of_the_packed_form_still_resumes():
     """slim-mmseg 0.1 stored the adversary's random states as one tensor in ``_extra_state``."""
     model = build(slim_cfg())
     model.train_step(batch(seed=0), optim_for(model))
-    state = {k: v for k, v in model.state_dict().items() if not k.startswith('adversary_state.')}
-    streams = model.adversary.state.streams
+    state = {k: v for k, v in model.state_dict().items()
+             if not k.startswith('random_streams.') and k != 'nonfinite_count'}
+    streams = model.random_streams
     state['_extra_state'] = torch.cat([streams['random_start'].get_state(), streams['slim'].get_state(),
                                        torch.tensor([2], dtype=torch.int64).view(torch.uint8)])
     expected = [model.adversary.draw() for _ in range(5)]
     resumed = build(slim_cfg(slim=dict(layers=LAYERS, seed=99)))
     resumed.load_state_dict(state)
     assert [resumed.adversary.draw() for _ in range(5)] == expected
-    assert resumed.adversary.nonfinite_steps == 2
+    assert resumed.nonfinite_steps == 2
     plain = build(slim_cfg(slim=None))
     with pytest.raises(ValueError, match='different SLIM setting'):
         plain.load_state_dict(state)
+
+
+def test_checkpoint_of_the_named_adversary_form_still_resumes():
+    """Checkpoints before the wrapper base kept the streams and count under ``adversary_state.``."""
+    model = build(slim_cfg())
+    model.train_step(batch(seed=0), optim_for(model))
+    state = {k: v for k, v in model.state_dict().items()
+             if not k.startswith('random_streams.') and k != 'nonfinite_count'}
+    for name in ('random_start', 'slim'):
+        state[f'adversary_state.streams.{name}._extra_state'] = model.random_streams[name].get_state()
+    state['adversary_state.nonfinite_count'] = torch.tensor(3)
+    expected = [model.adversary.draw() for _ in range(5)]
+    resumed = build(slim_cfg(slim=dict(layers=LAYERS, seed=99)))
+    resumed.load_state_dict(state)
+    assert [resumed.adversary.draw() for _ in range(5)] == expected
+    assert resumed.nonfinite_steps == 3
+
+
+def test_streams_have_distinct_seeds_and_the_draws_agree_across_ranks(monkeypatch):
+    """The random start and the SLIM draws no longer share a seed; the start differs per rank,
+    the draws (which decide what every rank computes) do not."""
+    from slim_mmseg.models import adversarial_wrapper
+
+    model = build(slim_cfg())
+    start, slim = model.random_streams['random_start'], model.random_streams['slim']
+    assert not torch.equal(torch.rand(8, generator=copy.deepcopy(start)), torch.rand(8, generator=copy.deepcopy(slim)))
+    monkeypatch.setattr(adversarial_wrapper, 'get_dist_info', lambda: (1, 2))
+    rank1 = build(slim_cfg())
+    assert torch.equal(rank1.random_streams['slim'].get_state(), slim.get_state())
+    assert not torch.equal(rank1.random_streams['random_start'].get_state(), start.get_state())

@@ -99,7 +99,8 @@ def test_slim_keeps_every_weight_gradient_of_asa_and_changes_the_factor_gradient
         if not log['slim_skipped']:
             applied += 1
             assert any(not torch.equal(asa_optim.seen_grads[n], slim_optim.seen_grads[n]) for n in factors)
-        assert {'slim_layer', 'slim_loss', 'slim_lambda', 'slim_skipped', 'slim_skipped_total'} <= set(log)
+        assert {'slim_lambda', 'slim_skipped'} | {f'slim_layer/{layer}' for layer in LAYERS} <= set(log)
+        assert sum(log[f'slim_layer/{layer}'] for layer in LAYERS) == 1.0
         assert -1 <= log['slim_lambda'] <= 1
     assert applied >= 1
 
@@ -116,7 +117,7 @@ def test_resume_continues_the_random_streams_and_slim_draws():
     saved_flag = state['augmentation.style_modules.' + POSITIONS[0].replace('.', '__') + '.initialized']
     assert bool(resumed.augmentation.module_at(POSITIONS[0]).initialized) == bool(saved_flag)
     again = resumed.train_step(random_seg_batch(seed=1), optim_for(resumed))
-    for key in ('loss', 'slim_layer', 'slim_lambda', 'slim_skipped'):
+    for key in ('loss', *(f'slim_layer/{layer}' for layer in LAYERS), 'slim_lambda', 'slim_skipped'):
         assert torch.equal(continued[key], again[key]), key
 
 

@@ -30,11 +30,9 @@ from mmseg.registry import MODELS  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
 import slim_mmseg.openmmlab  # noqa: E402,F401  (registers the project's models and datasets)
+from slim_mmseg.models import StyleAugmented, network_of  # noqa: E402
 
 Batch = Tuple[Tensor, Tensor]
-# Wrappers whose trained network is their ``model`` attribute (training-time augmentation only).
-WRAPPER_TYPES = ('SLIMAdvStyle', 'StyleAugmented')
-
 
 class PixelSpaceModel(nn.Module):
     """An mmengine classifier or mmseg segmentor as a plain ``images in [0, 1] -> logits`` module.
@@ -91,11 +89,9 @@ def trained_network(cfg: Config) -> nn.Module:
 def unwrapped(model: nn.Module) -> nn.Module:
     """A wrapper's trained network, with the hooks of its style modules removed (they are identity
     in evaluation, but an analysis that switches the network to training mode must not run them)."""
-    if type(model).__name__ not in WRAPPER_TYPES:
-        return model
-    if getattr(model, 'augmentation', None) is not None:
+    if isinstance(model, StyleAugmented) and model.augmentation is not None:
         model.augmentation.remove_hooks()
-    return model.model
+    return network_of(model)
 
 
 def checkpoint_state(checkpoint: str) -> Dict[str, Tensor]:

@@ -1,6 +1,6 @@
 """What an adversary ascends: pixel deltas or style statistics (see :mod:`..ascent`)."""
 from .pixel import PixelPerturbation, check_unit_range
-from .style_statistics import INPUT, Statistics, StyleStatisticsPerturbation, recording_statistics
+from .style_shift import INPUT, Statistics, StyleStatisticsPerturbation, recording_statistics
 
 __all__ = ['PixelPerturbation', 'check_unit_range', 'INPUT', 'Statistics', 'StyleStatisticsPerturbation',
            'recording_statistics']

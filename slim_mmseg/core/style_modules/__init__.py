@@ -13,9 +13,10 @@ from .insertion import StyleAugmentation, probe_outputs
 from .mixstyle import MixStyle
 from .padain import PermutedAdaIN
 from .registry import STYLE_MODULES
-from .slim_control import AdversarialCapture, SLIMControlFactors
+from .slim_control import AdversarialCapture, ControlStep, SLIMControlFactors, average_over_ranks
 
 __all__ = [
     'ASA', 'BRANCHES', 'StyleModule', 'DSU', 'reverse_gradient', 'StyleAugmentation', 'probe_outputs',
-    'MixStyle', 'PermutedAdaIN', 'STYLE_MODULES', 'AdversarialCapture', 'SLIMControlFactors',
+    'MixStyle', 'PermutedAdaIN', 'STYLE_MODULES', 'AdversarialCapture', 'ControlStep', 'SLIMControlFactors',
+    'average_over_ranks',
 ]

@@ -1,4 +1,5 @@
-"""Style-statistics perturbations (AdvStyle of Zhong et al., NeurIPS 2022, image and feature level).
+"""AdvStyle-Zhong's perturbation: an adversarial shift of the style (Zhong et al., NeurIPS 2022,
+image and feature level).
 
 The ascended tensors are per-sample, per-channel means and standard deviations at one or more
 *positions*: the model input (``'input'``, image-level AdvStyle) and/or the outputs of named
