@@ -103,7 +103,7 @@ def shrink(cfg, root, tmp_path):
     return Runner.from_cfg(cfg)
 
 
-TRAINED = ('at_pgd-at_slim-balanced', 'at_trades_slim-paper', 'long_pgd-at_slim-mean', 'wrn16_1_asa-slim-balanced')
+TRAINED = ('at_natural', 'at_pgd-at_slim-balanced', 'at_trades_slim-paper', 'long_pgd-at_slim-mean', 'wrn16_1_asa-slim-balanced')
 
 
 @pytest.mark.parametrize('name', TRAINED)
