@@ -81,7 +81,7 @@ def shrink(cfg, root, tmp_path):
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(loader):
             cfg[loader].update(batch_size=2)
-    for dataset in [cfg.train_dataloader.dataset, cfg.get('val_dataloader', {}).get('dataset')] + \
+    for dataset in [cfg.train_dataloader.dataset, (cfg.get('val_dataloader') or {}).get('dataset')] + \
             list(cfg.test_dataloader.dataset.get('datasets', [cfg.test_dataloader.dataset])):
         if dataset is None:
             continue
