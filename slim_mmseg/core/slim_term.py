@@ -24,7 +24,7 @@ training step, TRADES' ``p(x)``), or by a dedicated no-grad pass when none does:
     term = SLIMTerm.from_clean_pass(model, draw, images, scale='paper')
 """
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
 import torch
@@ -52,6 +52,8 @@ class SLIMTerm:
     draw: SLIMDraw
     clean_feature: Optional[Tensor] = None
     scale: str = 'mean'
+    # lambda on the ascent's device, copied once per term rather than once per ascent step
+    _device_weights: Optional[Tensor] = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_scale(self.scale)
@@ -65,7 +67,10 @@ class SLIMTerm:
 
     def weights(self, like: Tensor) -> Tensor:
         """``lambda`` per sample in ``like``'s dtype and device, shape (N,) or (1,)."""
-        return self.draw.weights.to(like.device, like.dtype, non_blocking=True)
+        cached = self._device_weights
+        if cached is None or cached.device != like.device or cached.dtype != like.dtype:
+            cached = self._device_weights = self.draw.weights.to(like.device, like.dtype, non_blocking=True)
+        return cached
 
     def per_sample(self, adversarial_feature: Tensor) -> Tensor:
         """``L_dict`` of each sample (N,), unweighted, in float32 or wider, at this term's scale."""

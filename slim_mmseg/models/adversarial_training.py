@@ -57,7 +57,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from slim_mmseg.core import (PixelPerturbation, SLIMSampler, SLIMTerm, ascend, capture_output, check_ascent,
-                             check_unit_range, resolve_module)
+                             resolve_module)
 from slim_mmseg.core.batchnorm import evaluation_mode
 from slim_mmseg.core.objectives import AdversarialWeightPerturbation, build_objective
 from slim_mmseg.core.partial_forward import feature_until
@@ -120,8 +120,9 @@ class AdversarialTraining(AdversarialWrapper):
                                defer_sync: Callable[[], ContextManager]) -> Dict[str, Tensor]:
         """One adversarial-training step. The attack and AWP's direction use the bare model;
         ``defer_sync`` is unused: there is one backward per step."""
+        # The [0, 1] check is the attack's (PixelPerturbation.start), before any weight changes:
+        # checking here too would read the device a second time per step.
         inputs, data_samples = self.preprocess(data, optim_wrapper)
-        check_unit_range(inputs)
         labels = torch.stack([sample.gt_label for sample in data_samples]).to(inputs.device)
 
         with optim_wrapper.optim_context(self):
