@@ -38,6 +38,26 @@ def test_results_region_is_rebuilt_with_tables_missing_rows_and_verdicts(tmp_pat
     assert 'No records yet.' in text  # the long schedule and DG tables
 
 
+def test_the_slim_row_is_compared_with_its_attack_strength_control(tmp_path):
+    records = tmp_path / 'records'
+    records.mkdir()
+    rows = []
+    for seed in range(5):
+        # the control is weaker: 2 points lower PGD-20 than SLIM (paper), clean equal up to noise
+        rows.append(('at_pgd-at_slim-paper', seed, {'clean/accuracy': 80.0 + seed, 'pgd20/accuracy': 64.0 + seed}))
+        rows.append(('at_pgd-at_step0.00625', seed, {'clean/accuracy': 80.0 + seed + (0.2 if seed % 2 else -0.2),
+                                                      'pgd20/accuracy': 62.0 + seed + 0.1 * (seed % 2)}))
+    rows.append(('at_pgd-at_step0.0125', 0, {'clean/accuracy': 79.0, 'pgd20/accuracy': 66.0}))
+    write(records / 'at.jsonl', rows)
+    text = build_doc.build(str(records))
+    assert '| PGD-AT + SLIM (paper) − PGD-AT, step 0.00625 |' in text
+    assert 'PGD-AT + SLIM (paper) vs PGD-AT, step 0.00625, PGD-20: +1.96' in text
+    assert 'SLIM beats the attack-strength control' in text
+    assert 'PGD-AT + SLIM (paper) vs PGD-AT, step 0.00625, clean: +0.04' in text
+    # the base pairs need the base rows, which are absent: no base verdicts, and no control pair with step 0.0125
+    assert 'vs PGD-AT, PGD-20' not in text and 'step 0.0125 |' not in text.split('attack-strength control')[1]
+
+
 def test_a_document_without_one_results_region_is_refused():
     with pytest.raises(ValueError, match='results:begin'):
         build_doc.replace_results('no markers', 'x')

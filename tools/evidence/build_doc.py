@@ -33,9 +33,13 @@ FM_C = ['gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_
 AT_SLIM_ROWS = [(f'{base} + SLIM ({scale})', f'at_{name}_slim-{scale}')
                 for base, name in (('PGD-AT', 'pgd-at'), ('TRADES', 'trades')) for scale in ('mean', 'paper', 'balanced')]
 AT_SLIM_PAIRS = [(label, label.split(' + ')[0]) for label, _ in AT_SLIM_ROWS]
+# The attack-strength control: the SLIM scale with the weakest seed-0 training attack against the grid step whose
+# seed-0 training adversarial loss is closest to it, as tools/evidence/attack_control.py chose them from seed 0's
+# training logs before seeds 1-4 ran (docs/evidence.md, run log 14:31 UTC: scale `paper`, step 0.00625).
+AT_CONTROL_PAIRS = [('PGD-AT + SLIM (paper)', 'PGD-AT, step 0.00625')]
 
 # title, records file (under --records-dir), metric keys, labels, rows (label, run-name glob),
-# pairs (SLIM row, base row), headline metric keys for the verdicts
+# pairs (SLIM row, base row), headline metric keys for the verdicts, optional controls (SLIM row, control row)
 TABLES = [
     dict(title='Adversarial training, short schedule (last checkpoint, all 10,000 test images)',
          records='at.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
@@ -46,7 +50,8 @@ TABLES = [
                ('PGD-AT, step 0.00625', 'at_pgd-at_step0.00625'),
                ('PGD-AT, step 0.003125', 'at_pgd-at_step0.003125')],
          pairs=AT_SLIM_PAIRS,
-         headline=['pgd20/accuracy', 'clean/accuracy']),
+         headline=['pgd20/accuracy', 'clean/accuracy'],
+         controls=AT_CONTROL_PAIRS),
     dict(title='Adversarial training, short schedule: stronger attacks on the first 1,000 test images',
          records='at_robust.jsonl',
          metrics=['autoattack/accuracy', 'lafeat/accuracy', 'ssa/accuracy', 'worst_case/accuracy'],
@@ -86,7 +91,12 @@ def interval(differences: Sequence[float]) -> Tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def verdict(records, rows, pair, key, label) -> str:
+BASE_OUTCOMES = ('SLIM beats its base', 'SLIM is worse than its base')
+CONTROL_OUTCOMES = ('SLIM beats the attack-strength control', 'SLIM is worse than the attack-strength control')
+
+
+def verdict(records, rows, pair, key, label, outcomes=BASE_OUTCOMES) -> str:
+    """The decision rule's reading of one pair and metric; ``outcomes`` words the above-0 and below-0 cases."""
     patterns = dict(rows)
     first, second = pair
     a = values_by_seed(records, first, patterns[first], key)
@@ -96,9 +106,9 @@ def verdict(records, rows, pair, key, label) -> str:
         return f'- {first} vs {second}, {label}: incomplete ({len(seeds)} of {PROTOCOL_SEEDS} paired seeds)'
     mean, low, high = interval([a[s] - b[s] for s in seeds])
     if low > 0:
-        outcome = 'SLIM beats its base'
+        outcome = outcomes[0]
     elif high < 0:
-        outcome = 'SLIM is worse than its base'
+        outcome = outcomes[1]
     else:
         outcome = 'no difference shown (the interval contains 0)'
     return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(seeds)} seeds: {outcome}'
@@ -119,13 +129,26 @@ def section(spec: dict, records: List[dict]) -> str:
         lines += ['Not run yet: ' + ', '.join(missing) + '.', '']
     labels = dict(zip(spec['metrics'], spec['labels']))
     patterns = dict(present)
-    pairs = [(first, second) for first, second in spec['pairs'] if first in patterns and second in patterns
-             and {r['seed'] for r in records if fnmatch.fnmatchcase(r['name'], patterns[first])}
-             & {r['seed'] for r in records if fnmatch.fnmatchcase(r['name'], patterns[second])}]
+    seeds_of = {label: {r['seed'] for r in records if fnmatch.fnmatchcase(r['name'], pattern)}
+                for label, pattern in present}
+
+    def shared(candidates):
+        return [(first, second) for first, second in candidates
+                if first in patterns and second in patterns and seeds_of[first] & seeds_of[second]]
+
+    pairs = shared(spec['pairs'])
     if pairs:
         lines += [paired_table(records, spec['metrics'], present, pairs, spec['labels']), '']
         lines += ['Verdicts (decision rule: the paired 95 % interval excludes 0):', '']
         lines += [verdict(records, present, pair, key, labels[key]) for pair in pairs for key in spec['headline']]
+        lines.append('')
+    controls = shared(spec.get('controls', []))
+    if controls:
+        lines += ['Against the attack-strength control (PGD-AT with the weaker training attack whose adversarial '
+                  'loss matches the SLIM row\'s; same rule, same seeds):', '',
+                  paired_table(records, spec['metrics'], present, controls, spec['labels']), '']
+        lines += [verdict(records, present, pair, key, labels[key], CONTROL_OUTCOMES)
+                  for pair in controls for key in spec['headline']]
         lines.append('')
     return '\n'.join(lines)
 
