@@ -58,6 +58,29 @@ def test_the_slim_row_is_compared_with_its_attack_strength_control(tmp_path):
     assert 'vs PGD-AT, PGD-20' not in text and 'step 0.0125 |' not in text.split('attack-strength control')[1]
 
 
+def test_clustering_and_weight_noise_tables_are_descriptive_with_layers_and_sigmas_from_the_records(tmp_path):
+    records = tmp_path / 'records'
+    records.mkdir()
+    rows = []
+    for seed in range(5):
+        for name, shift in (('at_pgd-at', 0.0), ('at_pgd-at_slim-balanced', 1.0)):
+            metrics = {f'clustering_{kind}/{layer}': 50.0 + shift + seed for kind in ('clean', 'pgd', 'lafeat')
+                       for layer in ('backbone.layer1', 'head')}
+            metrics.update({'noise_0.05/accuracy': 70.0 + shift, 'noise_0/accuracy': 90.0 + shift,
+                            'noise_0.01/accuracy': 85.0 + shift})
+            rows.append((name, seed, metrics))
+    write(records / 'at_analysis.jsonl', rows)
+    text = build_doc.build(str(records))
+    table5 = text.split('Table 5 at CPU scale')[2]  # the PGD inputs
+    assert table5.startswith(': clustering accuracy (%) per layer on pgd')
+    assert '| method | backbone.layer1 | head | seeds |' in table5
+    assert '| PGD-AT + SLIM (balanced) − PGD-AT | +1.00 [+1.00, +1.00] | +1.00 [+1.00, +1.00] | 5 |' in table5
+    noise = text.split('Fig. 5 at CPU scale')[1]
+    assert '| method | σ=0 | σ=0.01 | σ=0.05 | seeds |' in noise  # ascending σ, whatever the records' order
+    # descriptive: no verdicts, and the two scales the stage did not choose are not owed
+    assert 'Verdicts' not in noise and 'Not run yet' not in text.split('Table 5 at CPU scale')[1]
+
+
 def test_a_document_without_one_results_region_is_refused():
     with pytest.raises(ValueError, match='results:begin'):
         build_doc.replace_results('no markers', 'x')

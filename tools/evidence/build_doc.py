@@ -38,8 +38,13 @@ AT_SLIM_PAIRS = [(label, label.split(' + ')[0]) for label, _ in AT_SLIM_ROWS]
 # training logs before seeds 1-4 ran (docs/evidence.md, run log 14:31 UTC: scale `paper`, step 0.00625).
 AT_CONTROL_PAIRS = [('PGD-AT + SLIM (paper)', 'PGD-AT, step 0.00625')]
 
-# title, records file (under --records-dir), metric keys, labels, rows (label, run-name glob),
-# pairs (SLIM row, base row), headline metric keys for the verdicts, optional controls (SLIM row, control row)
+# The analysis stage (tools/evidence/analysis_stage.py): PGD-AT and the one SLIM scale it chose.
+AT_ANALYSIS_ROWS = [('PGD-AT', 'at_pgd-at'), *AT_SLIM_ROWS[:3]]
+
+# title, records file (under --records-dir), metric keys and labels (or a metric_prefix: the records' keys
+# that start with it, labelled by the rest), rows (label, run-name glob), pairs (SLIM row, base row), headline
+# metric keys for the verdicts (none: a descriptive table), optional controls (SLIM row, control row), and
+# list_missing=False where rows without records are not owed (the analysis stage runs one SLIM scale)
 TABLES = [
     dict(title='Adversarial training, short schedule (last checkpoint, all 10,000 test images)',
          records='at.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
@@ -60,6 +65,15 @@ TABLES = [
                *AT_SLIM_ROWS],
          pairs=AT_SLIM_PAIRS,
          headline=['worst_case/accuracy', 'autoattack/accuracy']),
+    *[dict(title=f'Table 5 at CPU scale: clustering accuracy (%) per layer on {inputs} test images (first 1,000; '
+                 'short schedule)',
+           records='at_analysis.jsonl', metric_prefix=f'clustering_{inputs}/', rows=AT_ANALYSIS_ROWS,
+           pairs=AT_SLIM_PAIRS[:3], headline=[], list_missing=False)
+      for inputs in ('clean', 'pgd', 'lafeat')],
+    dict(title='Fig. 5 at CPU scale: accuracy (%) on 1,000 training images under Gaussian weight noise of std σ '
+               '(mean of 5 draws; short schedule)',
+         records='at_analysis.jsonl', metric_prefix='noise_', rows=AT_ANALYSIS_ROWS, pairs=AT_SLIM_PAIRS[:3],
+         headline=[], list_missing=False),
     dict(title='Adversarial training, long schedule (best checkpoint on source-val PGD-20, and last)',
          records='at_long.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
          rows=[(f'{label} ({which})', f'{name}@{which}')
@@ -114,6 +128,17 @@ def verdict(records, rows, pair, key, label, outcomes=BASE_OUTCOMES) -> str:
     return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(seeds)} seeds: {outcome}'
 
 
+def prefixed_metrics(records, prefix: str) -> dict:
+    """The metric keys of ``records`` that start with ``prefix``, in first-seen order (numeric suffixes, the
+    weight-noise σ, ascending), with the rest of the key as label."""
+    keys = list(dict.fromkeys(key for r in records for key in r['metrics'] if key.startswith(prefix)))
+    labels = [key[len(prefix):].removesuffix('/accuracy') for key in keys]
+    if prefix == 'noise_':
+        order = sorted(range(len(keys)), key=lambda i: float(labels[i]))
+        keys, labels = [keys[i] for i in order], [f'σ={labels[i]}' for i in order]
+    return dict(metrics=keys, labels=labels)
+
+
 def has_records(records, pattern) -> bool:
     return any(fnmatch.fnmatchcase(r['name'], pattern) for r in records)
 
@@ -124,8 +149,10 @@ def section(spec: dict, records: List[dict]) -> str:
     missing = [label for label, pattern in spec['rows'] if not has_records(records, pattern)]
     if not present:
         return '\n'.join(lines + ['No records yet.', ''])
+    if 'metric_prefix' in spec:
+        spec = dict(spec, **prefixed_metrics(records, spec['metric_prefix']))
     lines += [results_table(records, spec['metrics'], spec['labels'], present), '']
-    if missing:
+    if missing and spec.get('list_missing', True):
         lines += ['Not run yet: ' + ', '.join(missing) + '.', '']
     labels = dict(zip(spec['metrics'], spec['labels']))
     patterns = dict(present)
@@ -139,9 +166,10 @@ def section(spec: dict, records: List[dict]) -> str:
     pairs = shared(spec['pairs'])
     if pairs:
         lines += [paired_table(records, spec['metrics'], present, pairs, spec['labels']), '']
-        lines += ['Verdicts (decision rule: the paired 95 % interval excludes 0):', '']
-        lines += [verdict(records, present, pair, key, labels[key]) for pair in pairs for key in spec['headline']]
-        lines.append('')
+        if spec['headline']:
+            lines += ['Verdicts (decision rule: the paired 95 % interval excludes 0):', '']
+            lines += [verdict(records, present, pair, key, labels[key]) for pair in pairs for key in spec['headline']]
+            lines.append('')
     controls = shared(spec.get('controls', []))
     if controls:
         lines += ['Against the attack-strength control (PGD-AT with the weaker training attack whose adversarial '

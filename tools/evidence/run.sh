@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The evidence sweeps of docs/evidence.md, then its tables. `make evidence` runs it.
 #
-#   tools/evidence/run.sh [STAGE ...]     stages: data at at-long dg robust tables (default: all, in that order)
+#   tools/evidence/run.sh [STAGE ...]     stages: data at at-long dg robust analysis tables (default: all, in that order)
 #
 # Environment: WORK_ROOT (default work_dirs/evidence; keep it outside a checkout that may change under a
 # running sweep), WORKERS (1 or 2 one-thread workers, default 2), SEEDS (default "0 1 2 3 4"), PY.
@@ -19,7 +19,7 @@ export OMP_NUM_THREADS=1
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
 E=configs/fashion_mnist_evidence
 C=configs/fashion_mnist_c
-STAGES=${*:-data at at-long dg robust tables}
+STAGES=${*:-data at at-long dg robust analysis tables}
 
 # AT short schedule: two lists of similar cost (one per worker); the attack-strength control is
 # appended to list A per seed (seed 0: the grid; later seeds: the step attack_control.py chooses).
@@ -85,6 +85,10 @@ for stage in $STAGES; do
             start=$SECONDS
             $PY tools/evidence/robust_stage.py "$WORK_ROOT"
             echo "sweep robust: wall time $((SECONDS - start)) s (1 worker)" ;;
+        analysis)  # Table 5 (clustering) and Fig. 5 (weight noise): PGD-AT and one SLIM scale, every seed (one worker)
+            start=$SECONDS
+            $PY tools/evidence/analysis_stage.py "$WORK_ROOT"
+            echo "sweep analysis: wall time $((SECONDS - start)) s (1 worker)" ;;
         tables)
             mkdir -p docs/evidence_records
             for part in at at_long dg; do
@@ -92,8 +96,10 @@ for stage in $STAGES; do
                     cp "$WORK_ROOT/$part/records.jsonl" "docs/evidence_records/$part.jsonl"
                 fi
             done
-            if [ -f "$WORK_ROOT/at/robust.jsonl" ]; then cp "$WORK_ROOT/at/robust.jsonl" docs/evidence_records/at_robust.jsonl; fi
+            for part in robust analysis; do
+                if [ -f "$WORK_ROOT/at/$part.jsonl" ]; then cp "$WORK_ROOT/at/$part.jsonl" "docs/evidence_records/at_$part.jsonl"; fi
+            done
             $PY tools/evidence/build_doc.py --records-dir docs/evidence_records --doc docs/evidence.md ;;
-        *) echo "unknown stage '$stage'; valid: data at at-long dg robust tables" >&2; exit 2 ;;
+        *) echo "unknown stage '$stage'; valid: data at at-long dg robust analysis tables" >&2; exit 2 ;;
     esac
 done

@@ -38,3 +38,20 @@ def test_lafeat_inputs_train_a_head_and_attack(digits_classifier, tmp_path):
     assert all(0 <= value <= 1 for value in accuracy.values())
     # the attack moves the logits of a model that was never trained against it
     assert accuracy[('lafeat', 'head')] < accuracy[('clean', 'head')]
+
+
+def test_the_attack_budget_is_a_setting(digits_classifier, tmp_path):
+    # a budget of 0.001 barely moves the images: PGD's clustering equals the clean one up to an image or two
+    tool.main([digits_classifier.config, digits_classifier.checkpoint, '--inputs', 'clean', 'pgd', '--eps', '0.001',
+               '--step-size', '0.0005', '--max-train-images', '640', '--max-images', '32', '--domain', 'source',
+               '--work-dir', str(tmp_path)])
+    payload = json.loads((tmp_path / 'clustering_effect.json').read_text())
+    assert payload['eps'] == 0.001 and payload['step_size'] == 0.0005
+    accuracy = {(r['inputs'], r['layer']): r['accuracy'] for r in payload['records']}
+    assert abs(accuracy[('pgd', 'head')] - accuracy[('clean', 'head')]) <= 2 / 32
+
+
+def test_a_budget_in_the_wrong_units_is_refused(digits_classifier, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        tool.main([digits_classifier.config, digits_classifier.checkpoint, '--eps', '8', '--work-dir', str(tmp_path)])
+    assert '--eps' in capsys.readouterr().err
