@@ -36,6 +36,17 @@ def test_results_region_is_rebuilt_with_tables_missing_rows_and_verdicts(tmp_pat
     assert 'PGD-AT + SLIM (mean) vs PGD-AT, clean: -0.02 [-0.16, +0.12]' in text and 'no difference shown' in text
     assert 'PGD-AT + SLIM (paper) vs PGD-AT, PGD-20: incomplete (1 of 5 paired seeds)' in text
     assert 'No records yet.' in text  # the long schedule and DG tables
+    # the forest plot: drawn beside the document, linked at the top of the region
+    figure = tmp_path / 'evidence_figures' / 'paired_differences.png'
+    assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and f'{build_doc.BEGIN}\n![' in text
+    assert '](evidence_figures/paired_differences.png)' in text
+    panels = []
+    build_doc.section(build_doc.TABLES[0], [dict(name=n, seed=s, metrics=m) for n, s, m in rows], panels)
+    (title, metric, points), = panels
+    assert metric == 'PGD-20' and [p[0] for p in points] == ['PGD-AT + SLIM (mean) − PGD-AT',
+                                                              'PGD-AT + SLIM (paper) − PGD-AT']
+    assert points[0][1:] == pytest.approx((1.02, 1.02 - 0.0196, 1.02 + 0.0196, 5), abs=1e-3)
+    assert points[1][1:] == (-59.0, -59.0, -59.0, 1)  # one seed: a point without interval
 
 
 def test_the_slim_row_is_compared_with_its_attack_strength_control(tmp_path):

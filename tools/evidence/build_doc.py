@@ -9,6 +9,8 @@ table and the paired SLIM − base table of ``tools/make_results_table.py`` (``r
 by the protocol's decision rule: SLIM beats its base when the paired 95 % interval of the difference
 excludes 0 and lies above it. Rows without records yet are listed as missing; a pair is judged only
 once both rows have the protocol's number of seeds (before that its verdict reads "incomplete").
+The forest plot of every pair's headline difference (``forest_plot.py``) is redrawn beside the document,
+``docs/evidence_figures/paired_differences.png``, and linked at the top of the region.
 """
 import argparse
 import fnmatch
@@ -16,14 +18,17 @@ import math
 import os.path as osp
 import statistics
 import sys
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from scipy import stats
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from make_results_table import load_records, paired_table, results_table, values_by_seed  # noqa: E402
 
+import forest_plot  # noqa: E402  (tools/evidence, beside this file)
+
 BEGIN, END = '<!-- results:begin -->', '<!-- results:end -->'
+FIGURE = 'evidence_figures/paired_differences.png'  # relative to the document
 PROTOCOL_SEEDS = 5
 FM_C = ['gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_blur', 'motion_blur',
         'zoom_blur', 'snow', 'fog', 'rain', 'brightness', 'contrast', 'elastic_transform', 'pixelate',
@@ -109,23 +114,36 @@ BASE_OUTCOMES = ('SLIM beats its base', 'SLIM is worse than its base')
 CONTROL_OUTCOMES = ('SLIM beats the attack-strength control', 'SLIM is worse than the attack-strength control')
 
 
-def verdict(records, rows, pair, key, label, outcomes=BASE_OUTCOMES) -> str:
-    """The decision rule's reading of one pair and metric; ``outcomes`` words the above-0 and below-0 cases."""
+def paired_differences(records, rows, pair, key) -> List[float]:
+    """first − second of ``key`` per seed both rows have, in seed order."""
     patterns = dict(rows)
     first, second = pair
     a = values_by_seed(records, first, patterns[first], key)
     b = values_by_seed(records, second, patterns[second], key)
-    seeds = sorted(set(a) & set(b))
-    if len(seeds) < PROTOCOL_SEEDS:
-        return f'- {first} vs {second}, {label}: incomplete ({len(seeds)} of {PROTOCOL_SEEDS} paired seeds)'
-    mean, low, high = interval([a[s] - b[s] for s in seeds])
+    return [a[s] - b[s] for s in sorted(set(a) & set(b))]
+
+
+def figure_point(records, rows, pair, key) -> tuple:
+    """(pair label, mean, low, high, seeds) of the forest plot; one seed has no interval (low = high = mean)."""
+    differences = paired_differences(records, rows, pair, key)
+    mean, low, high = interval(differences) if len(differences) > 1 else (differences[0],) * 3
+    return f'{pair[0]} − {pair[1]}', mean, low, high, len(differences)
+
+
+def verdict(records, rows, pair, key, label, outcomes=BASE_OUTCOMES) -> str:
+    """The decision rule's reading of one pair and metric; ``outcomes`` words the above-0 and below-0 cases."""
+    first, second = pair
+    differences = paired_differences(records, rows, pair, key)
+    if len(differences) < PROTOCOL_SEEDS:
+        return f'- {first} vs {second}, {label}: incomplete ({len(differences)} of {PROTOCOL_SEEDS} paired seeds)'
+    mean, low, high = interval(differences)
     if low > 0:
         outcome = outcomes[0]
     elif high < 0:
         outcome = outcomes[1]
     else:
         outcome = 'no difference shown (the interval contains 0)'
-    return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(seeds)} seeds: {outcome}'
+    return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(differences)} seeds: {outcome}'
 
 
 def prefixed_metrics(records, prefix: str) -> dict:
@@ -143,7 +161,8 @@ def has_records(records, pattern) -> bool:
     return any(fnmatch.fnmatchcase(r['name'], pattern) for r in records)
 
 
-def section(spec: dict, records: List[dict]) -> str:
+def section(spec: dict, records: List[dict], panels: list) -> str:
+    """The markdown of one table; appends its forest-plot panel (first headline metric) to ``panels``."""
     lines = [f"### {spec['title']}", '']
     present = [(label, pattern) for label, pattern in spec['rows'] if has_records(records, pattern)]
     missing = [label for label, pattern in spec['rows'] if not has_records(records, pattern)]
@@ -178,15 +197,25 @@ def section(spec: dict, records: List[dict]) -> str:
         lines += [verdict(records, present, pair, key, labels[key], CONTROL_OUTCOMES)
                   for pair in controls for key in spec['headline']]
         lines.append('')
+    if spec['headline'] and (pairs or controls):
+        key = spec['headline'][0]
+        panels.append((spec['title'], labels[key], [figure_point(records, present, pair, key)
+                                                    for pair in pairs + controls]))
     return '\n'.join(lines)
 
 
-def build(records_dir: str) -> str:
-    parts = []
+def build(records_dir: str, figure: Optional[str] = None, figure_link: str = FIGURE) -> str:
+    """The results region; with ``figure`` (a path), the forest plot of every judged pair is drawn there and
+    linked as ``figure_link`` at the top of the region."""
+    parts, panels = [], []
     for spec in TABLES:
         path = osp.join(records_dir, spec['records'])
         records = load_records([path]) if osp.isfile(path) else []
-        parts.append(section(spec, records))
+        parts.append(section(spec, records, panels))
+    if figure and panels:
+        forest_plot.draw(panels, figure)
+        parts.insert(0, f'![Paired SLIM − base differences with 95 % intervals, headline metric of each table]'
+                        f'({figure_link})\n')
     return '\n'.join(parts)
 
 
@@ -209,7 +238,7 @@ def main(argv=None):
     args = parse_args(argv)
     with open(args.doc) as f:
         doc = f.read()
-    results = build(args.records_dir)
+    results = build(args.records_dir, osp.join(osp.dirname(osp.abspath(args.doc)), FIGURE))
     with open(args.doc, 'w') as f:
         f.write(replace_results(doc, results))
     print(results)
