@@ -92,6 +92,36 @@ def test_clustering_and_weight_noise_tables_are_descriptive_with_layers_and_sigm
     assert 'Verdicts' not in noise and 'Not run yet' not in text.split('Table 5 at CPU scale')[1]
 
 
+def test_the_readme_region_gets_the_headline_paired_tables_and_verdicts(tmp_path):
+    records = tmp_path / 'records'
+    records.mkdir()
+    write(records / 'at.jsonl', [(name, seed, {'clean/accuracy': 80.0 + seed + shift, 'pgd20/accuracy': 60.0 + shift})
+                                 for seed in range(5) for name, shift in (('at_pgd-at', 0.0),
+                                                                          ('at_pgd-at_slim-mean', -0.5 + 0.01 * seed))])
+    doc, readme = tmp_path / 'evidence.md', tmp_path / 'README.md'
+    doc.write_text(f'{build_doc.BEGIN}\n{build_doc.END}\n')
+    readme.write_text(f'# project\n{build_doc.README_BEGIN}\nold\n{build_doc.README_END}\nmore\n')
+    build_doc.main(['--records-dir', str(records), '--doc', str(doc), '--readme', str(readme)])
+    text = readme.read_text()
+    assert text.startswith('# project\n') and text.endswith(f'{build_doc.README_END}\nmore\n') and 'old' not in text
+    assert '**Adversarial training, short schedule' in text and '| PGD-AT + SLIM (mean) − PGD-AT |' in text
+    assert 'PGD-AT + SLIM (mean) vs PGD-AT, PGD-20: -0.48' in text and 'SLIM is worse than its base' in text
+    assert '**Fashion-MNIST -> Fashion-MNIST-C (best source-val checkpoint)**\n\nNo records yet.' in text
+    assert 'vs PGD-AT, clean' not in text  # verdicts on the first headline metric only
+    assert '| method | clean |' not in text  # the mean +- std tables stay in docs/evidence.md
+
+
+def test_neither_document_is_written_when_one_lacks_its_region(tmp_path):
+    records = tmp_path / 'records'
+    records.mkdir()
+    doc, readme = tmp_path / 'evidence.md', tmp_path / 'README.md'
+    doc.write_text(f'{build_doc.BEGIN}\nkept\n{build_doc.END}\n')
+    readme.write_text('a README without the region\n')
+    with pytest.raises(ValueError, match='evidence:begin'):
+        build_doc.main(['--records-dir', str(records), '--doc', str(doc), '--readme', str(readme)])
+    assert 'kept' in doc.read_text() and readme.read_text() == 'a README without the region\n'
+
+
 def test_a_document_without_one_results_region_is_refused():
     with pytest.raises(ValueError, match='results:begin'):
         build_doc.replace_results('no markers', 'x')

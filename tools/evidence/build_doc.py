@@ -28,6 +28,7 @@ from make_results_table import load_records, paired_table, results_table, values
 import forest_plot  # noqa: E402  (tools/evidence, beside this file)
 
 BEGIN, END = '<!-- results:begin -->', '<!-- results:end -->'
+README_BEGIN, README_END = '<!-- evidence:begin -->', '<!-- evidence:end -->'
 FIGURE = 'evidence_figures/paired_differences.png'  # relative to the document
 PROTOCOL_SEEDS = 5
 FM_C = ['gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_blur', 'motion_blur',
@@ -49,7 +50,9 @@ AT_ANALYSIS_ROWS = [('PGD-AT', 'at_pgd-at'), *AT_SLIM_ROWS[:3]]
 # title, records file (under --records-dir), metric keys and labels (or a metric_prefix: the records' keys
 # that start with it, labelled by the rest), rows (label, run-name glob), pairs (SLIM row, base row), headline
 # metric keys for the verdicts (none: a descriptive table), optional controls (SLIM row, control row), and
-# list_missing=False where rows without records are not owed (the analysis stage runs one SLIM scale)
+# list_missing=False where rows without records are not owed (the analysis stage runs one SLIM scale), and
+# readme=True for the two headline tables the README repeats (one paired table of the first two metrics with
+# the controls, and the verdicts on the first headline metric)
 TABLES = [
     dict(title='Adversarial training, short schedule (last checkpoint, all 10,000 test images)',
          records='at.jsonl', metrics=['clean/accuracy', 'pgd20/accuracy'], labels=['clean', 'PGD-20'],
@@ -61,7 +64,7 @@ TABLES = [
                ('PGD-AT, step 0.003125', 'at_pgd-at_step0.003125')],
          pairs=AT_SLIM_PAIRS,
          headline=['pgd20/accuracy', 'clean/accuracy'],
-         controls=AT_CONTROL_PAIRS),
+         controls=AT_CONTROL_PAIRS, readme=True),
     dict(title='Adversarial training, short schedule: stronger attacks on the first 1,000 test images',
          records='at_robust.jsonl',
          metrics=['autoattack/accuracy', 'lafeat/accuracy', 'ssa/accuracy', 'worst_case/accuracy'],
@@ -100,7 +103,7 @@ TABLES = [
                ('ASA + SLIM (balanced)', 'wrn16_1_asa-slim-balanced')],
          pairs=[('ASA + SLIM (mean)', 'ASA'), ('ASA + SLIM (paper)', 'ASA'),
                 ('ASA + SLIM (balanced)', 'ASA')],
-         headline=['corruption_mean/accuracy', 'clean/accuracy']),
+         headline=['corruption_mean/accuracy', 'clean/accuracy'], readme=True),
 ]
 
 
@@ -161,12 +164,15 @@ def has_records(records, pattern) -> bool:
     return any(fnmatch.fnmatchcase(r['name'], pattern) for r in records)
 
 
-def section(spec: dict, records: List[dict], panels: list) -> str:
-    """The markdown of one table; appends its forest-plot panel (first headline metric) to ``panels``."""
+def section(spec: dict, records: List[dict], panels: list, readme: Optional[list] = None) -> str:
+    """The markdown of one table; appends its forest-plot panel (first headline metric) to ``panels`` and, for a
+    ``readme`` table, its compact paired table and first-metric verdicts to ``readme``."""
     lines = [f"### {spec['title']}", '']
     present = [(label, pattern) for label, pattern in spec['rows'] if has_records(records, pattern)]
     missing = [label for label, pattern in spec['rows'] if not has_records(records, pattern)]
     if not present:
+        if spec.get('readme') and readme is not None:
+            readme += [f"**{spec['title']}**", '', 'No records yet.', '']
         return '\n'.join(lines + ['No records yet.', ''])
     if 'metric_prefix' in spec:
         spec = dict(spec, **prefixed_metrics(records, spec['metric_prefix']))
@@ -197,6 +203,17 @@ def section(spec: dict, records: List[dict], panels: list) -> str:
         lines += [verdict(records, present, pair, key, labels[key], CONTROL_OUTCOMES)
                   for pair in controls for key in spec['headline']]
         lines.append('')
+    if spec.get('readme') and readme is not None:
+        readme += [f"**{spec['title']}**", '']
+        if pairs or controls:
+            key = spec['headline'][0]
+            readme += [paired_table(records, spec['metrics'][:2], present, pairs + controls, spec['labels'][:2]), '',
+                       f'Verdicts on {labels[key]}:', '']
+            readme += [verdict(records, present, pair, key, labels[key], outcomes)
+                       for group, outcomes in ((pairs, BASE_OUTCOMES), (controls, CONTROL_OUTCOMES)) for pair in group]
+            readme.append('')
+        else:
+            readme += ['No paired seeds yet.', '']
     if spec['headline'] and (pairs or controls):
         key = spec['headline'][0]
         panels.append((spec['title'], labels[key], [figure_point(records, present, pair, key)
@@ -204,14 +221,15 @@ def section(spec: dict, records: List[dict], panels: list) -> str:
     return '\n'.join(lines)
 
 
-def build(records_dir: str, figure: Optional[str] = None, figure_link: str = FIGURE) -> str:
+def build(records_dir: str, figure: Optional[str] = None, figure_link: str = FIGURE,
+          readme: Optional[list] = None) -> str:
     """The results region; with ``figure`` (a path), the forest plot of every judged pair is drawn there and
-    linked as ``figure_link`` at the top of the region."""
+    linked as ``figure_link`` at the top of the region; ``readme`` (a list) receives the headline tables' lines."""
     parts, panels = [], []
     for spec in TABLES:
         path = osp.join(records_dir, spec['records'])
         records = load_records([path]) if osp.isfile(path) else []
-        parts.append(section(spec, records, panels))
+        parts.append(section(spec, records, panels, readme))
     if figure and panels:
         forest_plot.draw(panels, figure)
         parts.insert(0, f'![Paired SLIM − base differences with 95 % intervals, headline metric of each table]'
@@ -219,18 +237,20 @@ def build(records_dir: str, figure: Optional[str] = None, figure_link: str = FIG
     return '\n'.join(parts)
 
 
-def replace_results(doc: str, results: str) -> str:
-    if doc.count(BEGIN) != 1 or doc.count(END) != 1 or doc.index(BEGIN) > doc.index(END):
-        raise ValueError(f'the document needs exactly one {BEGIN} ... {END} region')
-    head, rest = doc.split(BEGIN)
-    _, tail = rest.split(END)
-    return f'{head}{BEGIN}\n{results}\n{END}{tail}'
+def replace_results(doc: str, results: str, begin: str = BEGIN, end: str = END) -> str:
+    if doc.count(begin) != 1 or doc.count(end) != 1 or doc.index(begin) > doc.index(end):
+        raise ValueError(f'the document needs exactly one {begin} ... {end} region')
+    head, rest = doc.split(begin)
+    _, tail = rest.split(end)
+    return f'{head}{begin}\n{results}\n{end}{tail}'
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--records-dir', default='docs/evidence_records')
     parser.add_argument('--doc', default='docs/evidence.md')
+    parser.add_argument('--readme', help=f'also rewrite its {README_BEGIN} ... {README_END} region with the '
+                                         'headline paired tables and verdicts (tools/evidence/run.sh: README.md)')
     return parser.parse_args(argv)
 
 
@@ -238,9 +258,16 @@ def main(argv=None):
     args = parse_args(argv)
     with open(args.doc) as f:
         doc = f.read()
-    results = build(args.records_dir, osp.join(osp.dirname(osp.abspath(args.doc)), FIGURE))
-    with open(args.doc, 'w') as f:
-        f.write(replace_results(doc, results))
+    headline = []
+    results = build(args.records_dir, osp.join(osp.dirname(osp.abspath(args.doc)), FIGURE), readme=headline)
+    # both documents are checked before either is written: a missing region loses nothing
+    outputs = {args.doc: replace_results(doc, results)}
+    if args.readme:
+        with open(args.readme) as f:
+            outputs[args.readme] = replace_results(f.read(), '\n'.join(headline), README_BEGIN, README_END)
+    for path, text in outputs.items():
+        with open(path, 'w') as f:
+            f.write(text)
     print(results)
 
 

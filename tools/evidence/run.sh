@@ -99,7 +99,7 @@ for stage in $STAGES; do
             for part in robust analysis; do
                 if [ -f "$WORK_ROOT/at/$part.jsonl" ]; then cp "$WORK_ROOT/at/$part.jsonl" "docs/evidence_records/at_$part.jsonl"; fi
             done
-            $PY tools/evidence/build_doc.py --records-dir docs/evidence_records --doc docs/evidence.md ;;
+            $PY tools/evidence/build_doc.py --records-dir docs/evidence_records --doc docs/evidence.md --readme README.md ;;
         *) echo "unknown stage '$stage'; valid: data at at-long dg robust analysis tables" >&2; exit 2 ;;
     esac
 done
