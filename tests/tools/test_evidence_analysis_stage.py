@@ -5,6 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools' / 'evidence'))
 import analysis_stage  # noqa: E402
+import stage_records  # noqa: E402
 
 
 def run_records(tmp_path, seeds, offsets):
@@ -42,7 +43,7 @@ OFFSETS = {'at_pgd-at': 0.0, 'at_pgd-at_slim-mean': 0.2, 'at_pgd-at_slim-paper':
 def test_the_stage_waits_until_every_scale_has_five_paired_seeds(tmp_path, monkeypatch, capsys):
     run_records(tmp_path, range(4), OFFSETS)
     commands = []
-    monkeypatch.setattr(analysis_stage.subprocess, 'run', fake_tools(commands))
+    monkeypatch.setattr(stage_records.subprocess, 'run', fake_tools(commands))
     analysis_stage.main([str(tmp_path)])
     assert commands == [] and 'deferred' in capsys.readouterr().out
 
@@ -52,7 +53,7 @@ def test_the_best_scale_and_pgd_at_are_analysed_once_per_seed(tmp_path, monkeypa
     done = dict(name='at_pgd-at', seed=0)
     (tmp_path / 'at' / 'analysis.jsonl').write_text(json.dumps(done) + '\n')
     commands = []
-    monkeypatch.setattr(analysis_stage.subprocess, 'run', fake_tools(commands))
+    monkeypatch.setattr(stage_records.subprocess, 'run', fake_tools(commands))
     analysis_stage.main([str(tmp_path)])
     analysed = [(c[2], c[1].rsplit('/', 1)[1]) for c in commands]
     # balanced has the largest mean PGD-20 difference (+0.5); PGD-AT seed 0 is already recorded

@@ -2,7 +2,7 @@
 LAFEAT test images) and Fig. 5 (accuracy under Gaussian weight noise) for short-schedule PGD-AT against one
 PGD-AT + SLIM scale, every seed both rows have, one record per run.
 
-    python tools/evidence/analysis_stage.py WORK_ROOT [--records ANALYSIS.jsonl] [--max-images 1000]
+    python tools/evidence/analysis_stage.py WORK_ROOT [--records ANALYSIS.jsonl] [--max-images 1000] [--shard K/N]
 
 The scale is the protocol's: the one whose mean paired PGD-20 difference to PGD-AT is largest, over the seeds
 recorded in ``WORK_ROOT/at/records.jsonl``; it is chosen only once every scale has the protocol's five paired
@@ -15,16 +15,16 @@ images) and ``tools/analysis/weight_noise.py`` (its σ grid 0-0.05, 5 draws, ``-
 ``<run work dir>/analysis``; the record is ``{"name", "seed", "checkpoint", "scale", "metrics", "seconds"}``
 with ``metrics`` keys ``clustering_<input>/<layer>`` (percent) and ``noise_<sigma>/accuracy`` (percent).
 Finished runs (in ``--records``, default ``WORK_ROOT/at/analysis.jsonl``) are skipped: rerun to resume.
+``--shard K/N`` analyses every N-th run from the K-th (``stage_records.py``), for two workers.
 """
 import argparse
 import json
 import os.path as osp
 import statistics
-import subprocess
 import sys
 import time
 
-from robust_stage import read_jsonl
+from stage_records import append_record, parse_shard, read_jsonl, run_commands
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BASE = 'at_pgd-at'
@@ -77,6 +77,7 @@ def main(argv=None):
     parser.add_argument('work_root')
     parser.add_argument('--records')
     parser.add_argument('--max-images', type=int, default=1000)
+    parser.add_argument('--shard', type=parse_shard, default=(0, 1), help='K/N: every N-th run from the K-th')
     args = parser.parse_args(argv)
     runs = read_jsonl(osp.join(args.work_root, 'at', 'records.jsonl'))
     scale = chosen_scale(runs)
@@ -89,19 +90,23 @@ def main(argv=None):
     done = {(r['name'], r['seed']) for r in read_jsonl(out)}
     print(f'analysis stage: PGD-AT against scale {scale!r} (largest mean paired PGD-20 difference), '
           f'seeds {sorted(paired)}')
-    for record in runs:
-        if record['name'] not in names or record['seed'] not in paired or (record['name'], record['seed']) in done:
+    index, count = args.shard
+    analysed = [r for r in runs if r['name'] in names and r['seed'] in paired]
+    failed = []
+    for position, record in enumerate(analysed):
+        if position % count != index or (record['name'], record['seed']) in done:
             continue
         work_dir = osp.join(osp.dirname(record['checkpoint']), 'analysis')
         start = time.perf_counter()
-        for command in commands(record, work_dir, args.max_images):
-            print('+ ' + ' '.join(command), flush=True)
-            subprocess.run(command, check=True)
+        if not run_commands(commands(record, work_dir, args.max_images)):
+            failed.append(f"{record['name']} seed {record['seed']}")
+            continue
         result = dict(name=record['name'], config=record['config'], seed=record['seed'],
                       checkpoint=record['checkpoint'], scale=scale, metrics=metrics(work_dir),
                       seconds=round(time.perf_counter() - start, 1))
-        with open(out, 'a') as f:
-            f.write(json.dumps(result) + '\n')
+        append_record(out, result)
+    if failed:
+        sys.exit(f'analysis stage: {len(failed)} run(s) failed: {", ".join(failed)}')
 
 
 if __name__ == '__main__':

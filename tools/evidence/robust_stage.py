@@ -1,35 +1,30 @@
 """The stronger-attack stage of docs/evidence.md: AutoAttack (standard), LAFEAT and SSA on the first
 1,000 test images for the short-schedule PGD-AT, TRADES and SLIM rows, one record per run.
 
-    python tools/evidence/robust_stage.py WORK_ROOT [--num-samples 1000] [--records ROBUST.jsonl]
+    python tools/evidence/robust_stage.py WORK_ROOT [--num-samples 1000] [--records ROBUST.jsonl] [--shard K/N]
 
 For every record of ``WORK_ROOT/at/records.jsonl`` whose name is in ``ROWS`` and that has no record in
 ``--records`` yet (default ``WORK_ROOT/at/robust.jsonl``), ``tools/robust_test.py`` attacks its checkpoint
 (ε = 0.1; LAFEAT's heads on the small CNN's last two stages; SSA on the pooled feature) into
 ``<run work dir>/robust``; the summary's accuracies go into a record ``{"name", "seed", "checkpoint",
 "metrics": {"<attack>/accuracy": ...}, "seconds"}``, with ``worst_case/accuracy`` the per-sample worst
-case over the three attacks. Interrupted: rerun it; finished runs are skipped.
+case over the three attacks. Interrupted: rerun it; finished runs are skipped. ``--shard K/N`` evaluates every
+N-th run from the K-th (``stage_records.py``): ``tools/evidence/run.sh`` starts two workers, 0/2 and 1/2.
 """
 import argparse
 import glob
 import json
 import os.path as osp
-import subprocess
 import sys
 import time
+
+from stage_records import append_record, parse_shard, read_jsonl, run_commands
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ROWS = ('at_pgd-at', 'at_trades', 'at_pgd-at_slim-mean', 'at_pgd-at_slim-paper', 'at_pgd-at_slim-balanced',
         'at_trades_slim-mean', 'at_trades_slim-paper', 'at_trades_slim-balanced')
 ATTACKS = ('autoattack', 'lafeat', 'ssa')
 LAFEAT_LAYERS = ('backbone.layer2', 'backbone.layer3')
-
-
-def read_jsonl(path):
-    if not osp.isfile(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def command(record: dict, num_samples: int, work_dir: str) -> list:
@@ -52,21 +47,27 @@ def main(argv=None):
     parser.add_argument('work_root')
     parser.add_argument('--num-samples', type=int, default=1000)
     parser.add_argument('--records')
+    parser.add_argument('--shard', type=parse_shard, default=(0, 1), help='K/N: every N-th run from the K-th')
     args = parser.parse_args(argv)
     out = args.records or osp.join(args.work_root, 'at', 'robust.jsonl')
     done = {(r['name'], r['seed']) for r in read_jsonl(out)}
-    for record in read_jsonl(osp.join(args.work_root, 'at', 'records.jsonl')):
-        if record['name'] not in ROWS or (record['name'], record['seed']) in done:
+    index, count = args.shard
+    runs = [r for r in read_jsonl(osp.join(args.work_root, 'at', 'records.jsonl')) if r['name'] in ROWS]
+    failed = []
+    for position, record in enumerate(runs):
+        if position % count != index or (record['name'], record['seed']) in done:
             continue
         work_dir = osp.join(osp.dirname(record['checkpoint']), 'robust')
         start = time.perf_counter()
-        print('+ ' + ' '.join(command(record, args.num_samples, work_dir)), flush=True)
-        subprocess.run(command(record, args.num_samples, work_dir), check=True)
+        if not run_commands([command(record, args.num_samples, work_dir)]):
+            failed.append(f"{record['name']} seed {record['seed']}")
+            continue
         result = dict(name=record['name'], config=record['config'], seed=record['seed'],
                       checkpoint=record['checkpoint'], metrics=summary_metrics(work_dir),
                       seconds=round(time.perf_counter() - start, 1))
-        with open(out, 'a') as f:
-            f.write(json.dumps(result) + '\n')
+        append_record(out, result)
+    if failed:
+        sys.exit(f'robust stage: {len(failed)} run(s) failed: {", ".join(failed)}')
 
 
 if __name__ == '__main__':

@@ -7,8 +7,10 @@
 # running sweep), WORKERS (1 or 2 one-thread workers, default 2), SEEDS (default "0 1 2 3 4"), PY.
 # Every sweep resumes: recorded runs are skipped, a finished training is only tested, an interrupted one
 # continues from its last epoch checkpoint (tools/run_seeds.py). Seeds are outermost in each worker, so
-# whole seeds complete first. Each sweep prints its wall time. `tables` copies the records into
-# docs/evidence_records/ and regenerates the results section of docs/evidence.md.
+# whole seeds complete first. `robust` and `analysis` evaluate recorded checkpoints, their runs split between
+# the workers (--shard K/N); a failed evaluation is reported and retried by a rerun. Each sweep prints its wall
+# time. `tables` copies the records into docs/evidence_records/ and regenerates the results section of
+# docs/evidence.md, its figure, and the README's headline tables.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
@@ -74,6 +76,16 @@ two_workers() {  # NAME ROOT CHECKPOINTS "LIST A" "LIST B"
     echo "sweep $name: wall time $((SECONDS - start)) s ($WORKERS worker(s))"
 }
 
+evaluation_workers() {  # NAME SCRIPT: an evaluation stage, its runs split between the workers (--shard K/N)
+    local name=$1 script=$2 start=$SECONDS pids=() status=0
+    for ((k = 0; k < WORKERS; k++)); do
+        $PY "$script" "$WORK_ROOT" --shard "$k/$WORKERS" > "$WORK_ROOT/$name.worker_$k.log" 2>&1 & pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+    echo "sweep $name: wall time $((SECONDS - start)) s ($WORKERS worker(s)); logs $WORK_ROOT/$name.worker_*.log"
+    return $status
+}
+
 mkdir -p "$WORK_ROOT"
 for stage in $STAGES; do
     case $stage in
@@ -81,14 +93,10 @@ for stage in $STAGES; do
         at) two_workers at "$WORK_ROOT/at" last "$AT_A CONTROL" "$AT_B" ;;
         at-long) two_workers at-long "$WORK_ROOT/at_long" "best last" "$LONG_A" "$LONG_B" ;;
         dg) two_workers dg "$WORK_ROOT/dg" best "$DG_A" "$DG_B" ;;
-        robust)  # AutoAttack, LAFEAT, SSA on 1,000 test images of the short AT runs (one worker)
-            start=$SECONDS
-            $PY tools/evidence/robust_stage.py "$WORK_ROOT"
-            echo "sweep robust: wall time $((SECONDS - start)) s (1 worker)" ;;
-        analysis)  # Table 5 (clustering) and Fig. 5 (weight noise): PGD-AT and one SLIM scale, every seed (one worker)
-            start=$SECONDS
-            $PY tools/evidence/analysis_stage.py "$WORK_ROOT"
-            echo "sweep analysis: wall time $((SECONDS - start)) s (1 worker)" ;;
+        robust)  # AutoAttack, LAFEAT, SSA on 1,000 test images of the short AT runs
+            evaluation_workers robust tools/evidence/robust_stage.py || echo "robust: some runs failed (logged); a rerun retries them" >&2 ;;
+        analysis)  # Table 5 (clustering) and Fig. 5 (weight noise): PGD-AT and one SLIM scale, every seed
+            evaluation_workers analysis tools/evidence/analysis_stage.py || echo "analysis: some runs failed (logged); a rerun retries them" >&2 ;;
         tables)
             mkdir -p docs/evidence_records
             for part in at at_long dg; do
