@@ -11,8 +11,8 @@ no verdict rests on the choice.
 
 Per run, ``tools/analysis/clustering_effect.py`` (inputs clean, pgd, lafeat; L-inf ε = 0.1 and PGD-10 with
 step 0.025, the training attack; centroids from 1,024 training images; the first ``--max-images`` test
-images) and ``tools/analysis/weight_noise.py`` (its σ grid 0-0.05, 5 draws, ``--max-images`` training images) write into
-``<run work dir>/analysis``; the record is ``{"name", "seed", "checkpoint", "scale", "metrics", "seconds"}``
+images) and ``tools/analysis/weight_noise.py`` (its σ grid 0-0.05, 5 draws, ``--max-images`` training images)
+write into ``<run work dir>/analysis``; the record is ``{"name", "seed", "checkpoint", "scale", "metrics", "seconds"}``
 with ``metrics`` keys ``clustering_<input>/<layer>`` (percent) and ``noise_<sigma>/accuracy`` (percent).
 Finished runs (in ``--records``, default ``WORK_ROOT/at/analysis.jsonl``) are skipped: rerun to resume.
 ``--shard K/N`` analyses every N-th run from the K-th (``stage_records.py``), for two workers.
@@ -57,8 +57,8 @@ def commands(record: dict, work_dir: str, max_images: int) -> list:
         [sys.executable, osp.join(TOOLS, 'analysis', 'clustering_effect.py'), *model, '--inputs', *INPUTS,
          '--eps', '0.1', '--step-size', '0.025', '--max-train-images', '1024', '--max-images', str(max_images),
          '--work-dir', work_dir, '--seed', '0'],
-        [sys.executable, osp.join(TOOLS, 'analysis', 'weight_noise.py'), *model, '--draws', '5', '--split', 'train', '--max-images', str(max_images), '--work-dir', work_dir,
-         '--seed', '0'],
+        [sys.executable, osp.join(TOOLS, 'analysis', 'weight_noise.py'), *model, '--draws', '5', '--split', 'train',
+         '--max-images', str(max_images), '--work-dir', work_dir, '--seed', '0'],
     ]
 
 
