@@ -87,7 +87,8 @@ def main(argv=None):
     panels = (records, run.labels, 'inputs', list(args.inputs), layers, 'accuracy')
     figure = layer_panels(*panels, ylabel='clustering accuracy (%)', title='{} test images', scale=100)
     payload = dict(layers=layers, inputs=args.inputs, denominator=args.denominator, eps=args.eps,
-                   step_size=args.step_size, train_images=sum(len(b[1]) for b in train), test_images=sum(len(b[1]) for b in test),
+                   step_size=args.step_size, train_images=sum(len(b[1]) for b in train),
+                   test_images=sum(len(b[1]) for b in test),
                    domain=args.domain, records=records)
     run.finish(payload, figure, ['clustering accuracy (%)'] + layer_table(*panels, value_format='{:.1f}', scale=100))
 

@@ -146,7 +146,8 @@ def verdict(records, rows, pair, key, label, outcomes=BASE_OUTCOMES) -> str:
         outcome = outcomes[1]
     else:
         outcome = 'no difference shown (the interval contains 0)'
-    return f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] over {len(differences)} seeds: {outcome}'
+    return (f'- {first} vs {second}, {label}: {mean:+.2f} [{low:+.2f}, {high:+.2f}] '
+            f'over {len(differences)} seeds: {outcome}')
 
 
 def prefixed_metrics(records, prefix: str) -> dict:
