@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_CONFIG ?= configs/demo/asa-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: setup demo test benchmark demo-table demo-ablation demo-at evidence
+.PHONY: setup demo test benchmark demo-table demo-strength demo-ablation demo-at evidence
 
 setup:
 	@bash tools/setup_env.sh
@@ -44,6 +44,24 @@ demo-table: setup
 	    --rows ERM=erm_* pAdaIN=padain_* MixStyle=mixstyle_* DSU=dsu_* 'AdvStyle (ASA)=asa_*' \
 	           'ASA + SLIM=asa-slim_*' 'AdvStyle-Zhong=advstyle-zhong_*' 'AdvStyle-Zhong + SLIM=advstyle-zhong-slim_*' \
 	    --paired 'ASA + SLIM=AdvStyle (ASA)' 'AdvStyle-Zhong + SLIM=AdvStyle-Zhong'
+
+# SLIM's strength on ASA (docs/results.md, "SLIM's strength on ASA"): ASA, ASA + SLIM at scale 'mean' and at
+# 'balanced', 5 seeds each on the current code, two 1-thread workers (seeds 0 2 4 and 1 3), then the table
+# with the paired SLIM - ASA differences.
+DEMO_STRENGTH_DIR ?= work_dirs/demo_strength
+DEMO_STRENGTH_ROWS := configs/demo/asa_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py \
+	configs/demo/asa-slim_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py \
+	configs/demo/strength/asa-slim-balanced_deeplabv3_r18hw_1xb4-500it_synthstreets-128x256.py
+demo-strength: setup
+	$(PY) tools/make_synthstreets.py --out data/synthstreets
+	for seed in 0 2 4; do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed \
+	    --work-root $(DEMO_STRENGTH_DIR) $(DEMO_STRENGTH_ROWS) || exit 1; done & a=$$!; \
+	for seed in 1 3; do OMP_NUM_THREADS=1 $(PY) tools/run_seeds.py --seeds $$seed \
+	    --work-root $(DEMO_STRENGTH_DIR) $(DEMO_STRENGTH_ROWS) || exit 1; done & b=$$!; \
+	wait $$a && wait $$b
+	$(PY) tools/make_results_table.py $(DEMO_STRENGTH_DIR)/records.jsonl $(DEMO_TABLE_COLUMNS) \
+	    --rows 'AdvStyle (ASA)=asa_*' 'ASA + SLIM (mean)=asa-slim_*' 'ASA + SLIM (balanced)=asa-slim-balanced_*' \
+	    --paired 'ASA + SLIM (mean)=AdvStyle (ASA)' 'ASA + SLIM (balanced)=AdvStyle (ASA)'
 
 # The SLIM-strength investigation: AdvStyle-Zhong +- SLIM variants (configs/demo/ablations), 3 seeds each,
 # against demo-table's AdvStyle-Zhong +- SLIM runs; checkpoints picked on source-val only.
