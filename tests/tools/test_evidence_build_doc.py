@@ -114,12 +114,15 @@ def test_the_readme_region_gets_the_headline_paired_tables_and_verdicts(tmp_path
 def test_neither_document_is_written_when_one_lacks_its_region(tmp_path):
     records = tmp_path / 'records'
     records.mkdir()
+    write(records / 'at.jsonl', [(name, seed, {'clean/accuracy': 80.0, 'pgd20/accuracy': 60.0 + seed})
+                                 for seed in range(2) for name in ('at_pgd-at', 'at_pgd-at_slim-mean')])
     doc, readme = tmp_path / 'evidence.md', tmp_path / 'README.md'
     doc.write_text(f'{build_doc.BEGIN}\nkept\n{build_doc.END}\n')
     readme.write_text('a README without the region\n')
     with pytest.raises(ValueError, match='evidence:begin'):
         build_doc.main(['--records-dir', str(records), '--doc', str(doc), '--readme', str(readme)])
     assert 'kept' in doc.read_text() and readme.read_text() == 'a README without the region\n'
+    assert not (tmp_path / 'evidence_figures').exists()
 
 
 def test_a_document_without_one_results_region_is_refused():

@@ -259,13 +259,19 @@ def main(argv=None):
     args = parse_args(argv)
     with open(args.doc) as f:
         doc = f.read()
-    headline = []
-    results = build(args.records_dir, osp.join(osp.dirname(osp.abspath(args.doc)), FIGURE), readme=headline)
-    # both documents are checked before either is written: a missing region loses nothing
-    outputs = {args.doc: replace_results(doc, results)}
+    readme = None
     if args.readme:
         with open(args.readme) as f:
-            outputs[args.readme] = replace_results(f.read(), '\n'.join(headline), README_BEGIN, README_END)
+            readme = f.read()
+    # both documents are checked before anything (the figure included) is written: a missing region loses nothing
+    replace_results(doc, '')
+    if readme is not None:
+        replace_results(readme, '', README_BEGIN, README_END)
+    headline = []
+    results = build(args.records_dir, osp.join(osp.dirname(osp.abspath(args.doc)), FIGURE), readme=headline)
+    outputs = {args.doc: replace_results(doc, results)}
+    if readme is not None:
+        outputs[args.readme] = replace_results(readme, '\n'.join(headline), README_BEGIN, README_END)
     for path, text in outputs.items():
         with open(path, 'w') as f:
             f.write(text)
