@@ -22,9 +22,8 @@ import json
 import os.path as osp
 import statistics
 import sys
-import time
 
-from stage_records import append_record, parse_shard, read_jsonl, run_commands
+from stage_records import evaluate_runs, parse_shard, read_jsonl
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BASE = 'at_pgd-at'
@@ -87,27 +86,11 @@ def main(argv=None):
     names = (BASE, f'{BASE}_slim-{scale}')
     paired = set.intersection(*({r['seed'] for r in runs if r['name'] == name} for name in names))
     out = args.records or osp.join(args.work_root, 'at', 'analysis.jsonl')
-    done = {(r['name'], r['seed']) for r in read_jsonl(out)}
     print(f'analysis stage: PGD-AT against scale {scale!r} (largest mean paired PGD-20 difference), '
           f'seeds {sorted(paired)}')
-    index, count = args.shard
     analysed = [r for r in runs if r['name'] in names and r['seed'] in paired]
-    failed = []
-    for position, record in enumerate(analysed):
-        if position % count != index or (record['name'], record['seed']) in done:
-            continue
-        work_dir = osp.join(osp.dirname(record['checkpoint']), 'analysis')
-        start = time.perf_counter()
-        if not run_commands(commands(record, work_dir, args.max_images)):
-            failed.append(f"{record['name']} seed {record['seed']}")
-            continue
-        result = dict(name=record['name'], config=record['config'], seed=record['seed'],
-                      checkpoint=record['checkpoint'], scale=scale, metrics=metrics(work_dir),
-                      seconds=round(time.perf_counter() - start, 1))
-        append_record(out, result)
-    if failed:
-        sys.exit(f'analysis stage: {len(failed)} run(s) failed: {", ".join(failed)}')
-
+    evaluate_runs('analysis', analysed, args.shard, out,
+                  lambda record, work_dir: commands(record, work_dir, args.max_images), metrics, scale=scale)
 
 if __name__ == '__main__':
     main()

@@ -16,9 +16,8 @@ import glob
 import json
 import os.path as osp
 import sys
-import time
 
-from stage_records import append_record, parse_shard, read_jsonl, run_commands
+from stage_records import evaluate_runs, parse_shard, read_jsonl
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ROWS = ('at_pgd-at', 'at_trades', 'at_pgd-at_slim-mean', 'at_pgd-at_slim-paper', 'at_pgd-at_slim-balanced',
@@ -50,25 +49,9 @@ def main(argv=None):
     parser.add_argument('--shard', type=parse_shard, default=(0, 1), help='K/N: every N-th run from the K-th')
     args = parser.parse_args(argv)
     out = args.records or osp.join(args.work_root, 'at', 'robust.jsonl')
-    done = {(r['name'], r['seed']) for r in read_jsonl(out)}
-    index, count = args.shard
     runs = [r for r in read_jsonl(osp.join(args.work_root, 'at', 'records.jsonl')) if r['name'] in ROWS]
-    failed = []
-    for position, record in enumerate(runs):
-        if position % count != index or (record['name'], record['seed']) in done:
-            continue
-        work_dir = osp.join(osp.dirname(record['checkpoint']), 'robust')
-        start = time.perf_counter()
-        if not run_commands([command(record, args.num_samples, work_dir)]):
-            failed.append(f"{record['name']} seed {record['seed']}")
-            continue
-        result = dict(name=record['name'], config=record['config'], seed=record['seed'],
-                      checkpoint=record['checkpoint'], metrics=summary_metrics(work_dir),
-                      seconds=round(time.perf_counter() - start, 1))
-        append_record(out, result)
-    if failed:
-        sys.exit(f'robust stage: {len(failed)} run(s) failed: {", ".join(failed)}')
-
+    evaluate_runs('robust', runs, args.shard, out,
+                  lambda record, work_dir: [command(record, args.num_samples, work_dir)], summary_metrics)
 
 if __name__ == '__main__':
     main()

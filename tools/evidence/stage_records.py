@@ -10,7 +10,9 @@ file opened for appending, which two processes can share), and a rerun skips wha
 import json
 import os.path as osp
 import subprocess
-from typing import List, Sequence, Tuple
+import sys
+import time
+from typing import Callable, List, Sequence, Tuple
 
 
 def read_jsonl(path: str) -> List[dict]:
@@ -47,3 +49,27 @@ def run_commands(commands: Sequence[Sequence[str]]) -> bool:
             print(f'FAILED (exit {error.returncode}): {" ".join(command)}; a rerun retries it', flush=True)
             return False
     return True
+
+
+def evaluate_runs(stage: str, runs: Sequence[dict], shard: Tuple[int, int], out: str,
+                  commands_of: Callable[[dict, str], List[List[str]]], metrics_of: Callable[[str], dict],
+                  **fields) -> None:
+    """Evaluates this shard's runs that ``out`` has not recorded: ``commands_of(run, work_dir)`` into
+    ``<run dir>/<stage>``, then one record with ``fields`` and ``metrics_of(work_dir)``. Exits non-zero, naming
+    them, when some failed."""
+    done = {(r['name'], r['seed']) for r in read_jsonl(out)}
+    index, count = shard
+    failed = []
+    for position, record in enumerate(runs):
+        if position % count != index or (record['name'], record['seed']) in done:
+            continue
+        work_dir = osp.join(osp.dirname(record['checkpoint']), stage)
+        start = time.perf_counter()
+        if not run_commands(commands_of(record, work_dir)):
+            failed.append(f"{record['name']} seed {record['seed']}")
+            continue
+        append_record(out, dict(name=record['name'], config=record['config'], seed=record['seed'],
+                                checkpoint=record['checkpoint'], **fields, metrics=metrics_of(work_dir),
+                                seconds=round(time.perf_counter() - start, 1)))
+    if failed:
+        sys.exit(f'{stage} stage: {len(failed)} run(s) failed: {", ".join(failed)}')
